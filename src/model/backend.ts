@@ -1,0 +1,107 @@
+/**
+ * Backend choice for TensorFlow.js. Preference order for `auto`: tensorflow-gpu (tfjs-node-gpu, the
+ * GPU image) → tensorflow (tfjs-node, native libtensorflow) → wasm (XNNPACK, with galspin's
+ * Conv2DBackpropFilter kernel so it can train) → cpu (pure JS, slow).
+ *
+ * tfjs-node(-gpu) are optional: they are imported dynamically and a missing or unbuildable native
+ * binding only moves the choice down the list. `GALSPIN_BACKEND` names a backend to insist on.
+ */
+import * as tfjs from '@tensorflow/tfjs';
+import { registerWasmConv2DBackpropFilter } from './wasm-kernels/conv2d-backprop-filter.ts';
+
+export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
+export type BackendPreference = BackendName | 'auto';
+export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorflow', 'wasm', 'cpu'];
+
+export interface Backend {
+  name: BackendName;
+  tf: typeof tfjs;
+  /** Why each better backend was skipped (empty when the first choice worked). */
+  skipped: { name: BackendName; reason: string }[];
+}
+
+/** GALSPIN_BACKEND names something that is not a backend, or the named backend cannot start. */
+export class BackendError extends Error {
+  override name = 'BackendError';
+}
+
+export interface InitBackendOptions {
+  /** Where the one-line "backend: …" notice goes; default stderr. Pass `() => {}` to silence. */
+  log?: (line: string) => void;
+}
+
+let current: Backend | undefined;
+
+export function parseBackendPreference(value: string): BackendPreference {
+  const v = value.trim().toLowerCase();
+  if (v === 'auto' || (BACKEND_ORDER as readonly string[]).includes(v)) return v as BackendPreference;
+  throw new BackendError(`GALSPIN_BACKEND=${value}: expected auto, ${BACKEND_ORDER.join(', ')}`);
+}
+
+// A variable specifier keeps TypeScript and bundlers from resolving the optional package.
+async function importOptional(specifier: string): Promise<unknown> {
+  return import(specifier);
+}
+
+async function tryStart(name: BackendName): Promise<void> {
+  switch (name) {
+    case 'tensorflow-gpu':
+      await importOptional('@tensorflow/tfjs-node-gpu');
+      break;
+    case 'tensorflow':
+      await importOptional('@tensorflow/tfjs-node');
+      break;
+    case 'wasm': {
+      await import('@tensorflow/tfjs-backend-wasm');
+      registerWasmConv2DBackpropFilter(tfjs);
+      break;
+    }
+    case 'cpu':
+      break;
+  }
+  // tfjs-node-gpu registers itself under the name 'tensorflow' too.
+  const registered = name === 'tensorflow-gpu' ? 'tensorflow' : name;
+  const ok = await tfjs.setBackend(registered);
+  if (!ok || tfjs.getBackend() !== registered) throw new BackendError(`${name} did not initialise`);
+  await tfjs.ready();
+}
+
+function firstLine(err: unknown): string {
+  return (err instanceof Error ? err.message : String(err)).split('\n')[0].slice(0, 200);
+}
+
+/**
+ * Selects and initialises a backend; later calls return the same one (a different explicit
+ * preference switches). With 'auto' every candidate that fails is recorded in `skipped`.
+ */
+export async function initBackend(
+  pref: string = process.env.GALSPIN_BACKEND ?? 'auto',
+  opts: InitBackendOptions = {},
+): Promise<Backend> {
+  const wanted = parseBackendPreference(pref);
+  if (current && (wanted === 'auto' || wanted === current.name)) return current;
+  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const candidates = wanted === 'auto' ? BACKEND_ORDER : [wanted];
+  const skipped: Backend['skipped'] = [];
+  for (const name of candidates) {
+    try {
+      await tryStart(name);
+      current = { name, tf: tfjs, skipped };
+      const why = skipped.length
+        ? ` (skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`
+        : '';
+      log(`galspin: TensorFlow.js backend ${name}${wanted === 'auto' ? why : ''}`);
+      return current;
+    } catch (err) {
+      skipped.push({ name, reason: firstLine(err) });
+    }
+  }
+  throw new BackendError(
+    `no TensorFlow.js backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`,
+  );
+}
+
+/** The backend chosen by the last successful initBackend, if any. */
+export function currentBackend(): Backend | undefined {
+  return current;
+}
