@@ -4,6 +4,8 @@
  * and both pass one shared contract suite.
  */
 
+import type { ResultRow, ResultStatus, RotatorClass, SourceRow } from './config/index.ts';
+
 export interface BlobInfo {
   key: string;
   size: number;
@@ -56,4 +58,106 @@ export interface WorkQueue {
   depth(): Promise<{ visible: number; inFlight: number; deadLettered: number }>;
   /** Moves dead-lettered messages back to the queue; returns how many moved. */
   redrive(): Promise<number>;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Results index
+// ---------------------------------------------------------------------------------------------
+
+/** One page of a query; pass `cursor` back to get the next page, absent on the last page. */
+export interface Page<T> {
+  items: T[];
+  cursor?: string;
+}
+
+export interface PageOptions {
+  /** Items per page (default 100, at most 1000). */
+  limit?: number;
+  /** Opaque cursor from the previous page. */
+  cursor?: string;
+}
+
+export interface ClassQuery extends PageOptions {
+  class: RotatorClass;
+  modelVersion: string;
+  /** Inclusive bounds on p = P(fast). */
+  minProbability?: number;
+  maxProbability?: number;
+  /** Highest probability first (default false: ascending). */
+  descending?: boolean;
+}
+
+export interface StatusQuery extends PageOptions {
+  status: ResultStatus;
+  /** Only rows of this run. */
+  runId?: string;
+}
+
+/** Everything the index holds about one galaxy. */
+export interface GalaxyRecord {
+  galaxyId: string;
+  /** One per model version, ordered by model version. */
+  results: ResultRow[];
+  /** The uploads that named this galaxy, ordered by key. */
+  sources: SourceRow[];
+}
+
+/**
+ * The results index (DynamoDB single table on AWS; SQLite embedded). Rows are validated against the
+ * zod schemas in src/config on the way in and on the way out.
+ */
+export interface ResultIndex {
+  /**
+   * Upserts the row for (galaxyId, modelVersion): a redelivered message overwrites, never duplicates.
+   * A row with an older `updatedAt` than the stored one is ignored. Returns whether it was written.
+   */
+  putResult(row: ResultRow): Promise<boolean>;
+  /**
+   * Upserts the one row of an uploaded object. For the same object version (etag) a put never lowers
+   * the status rank (STATUS_RANK), so a redelivered event cannot undo CLASSIFIED or REJECTED.
+   * Returns whether it was written.
+   */
+  putSourceStatus(row: SourceRow): Promise<boolean>;
+  getResult(galaxyId: string, modelVersion: string): Promise<ResultRow | undefined>;
+  getSource(sourceKey: string): Promise<SourceRow | undefined>;
+  /** Results under every model version plus the uploads that named the galaxy. */
+  getGalaxy(galaxyId: string): Promise<GalaxyRecord>;
+  /** Classified results of one class under one model version, sorted by probability. */
+  queryByClass(q: ClassQuery): Promise<Page<ResultRow>>;
+  /** Result rows with a status, optionally of one run, ordered by run then time. */
+  queryResultsByStatus(q: StatusQuery): Promise<Page<ResultRow>>;
+  /** Upload rows with a status, optionally of one run, ordered by run then time. */
+  querySourcesByStatus(q: StatusQuery): Promise<Page<SourceRow>>;
+}
+
+/** Default and ceiling of {@link PageOptions.limit}. */
+export const PAGE_LIMIT = { default: 100, max: 1000 } as const;
+
+// ---------------------------------------------------------------------------------------------
+// Errors shared by adapters
+// ---------------------------------------------------------------------------------------------
+
+/** An object is larger than the caller's `maxBytes`; raised before reading it whole. */
+export class BlobTooLargeError extends Error {
+  override name = 'BlobTooLargeError';
+  constructor(
+    readonly key: string,
+    readonly size: number,
+    readonly maxBytes: number,
+  ) {
+    super(`${key}: ${size} bytes exceeds the limit of ${maxBytes} bytes`);
+  }
+}
+
+/** The key does not exist. */
+export class BlobNotFoundError extends Error {
+  override name = 'BlobNotFoundError';
+  constructor(readonly key: string) {
+    super(`${key}: no such object`);
+  }
+}
+
+/** A cursor that this index did not issue (or from another query). */
+export class CursorError extends Error {
+  override name = 'CursorError';
 }

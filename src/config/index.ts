@@ -3,65 +3,10 @@
  * Lambdas, GPU tasks, the CDK app, the local provisioner and the tests all import it,
  * so a queue name or a row field is spelled in exactly one place.
  */
-import { z } from 'zod';
 
-/** Classification thresholds on p = P(fast) (Chegeni et al. 2025, Sect. 3). */
-export const DEFAULT_THRESHOLDS = { fast: 0.95, slow: 0.05 } as const;
-
-/** Bucket layout. Everything a user drops goes under `incoming/`. */
-export const PREFIX = {
-  incoming: 'incoming/',
-  maps: 'maps/',
-  attributions: 'attributions/',
-  models: 'models/',
-  reports: 'reports/',
-  labels: 'labels/',
-} as const;
-
-/** Accepted upload suffixes (S3 notification filter and local ingest). */
-export const FITS_SUFFIXES = ['.fits', '.fits.gz', '.fit', '.fts'] as const;
-
-/** Size limits on every input. */
-export const LIMITS = {
-  /** Largest FITS object accepted, compressed or not, and the inflate ceiling for gzip. */
-  maxFitsBytes: 64 * 1024 * 1024,
-  /** Largest labels catalogue accepted. */
-  maxCatalogBytes: 16 * 1024 * 1024,
-  /** Receives before a message is dead-lettered (SQS maxReceiveCount). */
-  maxReceiveCount: 3,
-} as const;
-
-/** Logical resource names; the CDK app and the local provisioner derive physical names from them. */
-export const RESOURCES = {
-  ingestQueue: 'ingest',
-  classifyQueue: 'classify',
-  resultsTable: 'results',
-  /** GSI: class + model version, sorted by probability. */
-  byClassIndex: 'gsi1-class-model',
-  /** GSI: status + run, sorted by time. */
-  byStatusIndex: 'gsi2-status-run',
-} as const;
-
-/** Timing contract between queues and their consumers, in seconds. */
-export const TIMEOUTS = {
-  preprocessLambdaSeconds: 60,
-  /** SQS guidance: visibility ≥ 6 × Lambda timeout for event-source mappings. */
-  ingestVisibilitySeconds: 360,
-  classifyVisibilitySeconds: 300,
-  workerStopTimeoutSeconds: 120,
-  longPollSeconds: 20,
-} as const;
-
-export function physicalName(env: string, logical: string): string {
-  return `galspin-${env}-${logical}`;
-}
-
-export const Survey = z.enum(['SAMI', 'MaNGA', 'synthetic', 'unknown']);
-export type Survey = z.infer<typeof Survey>;
-
-export const RotatorClass = z.enum(['fast', 'slow', 'uncertain']);
-export type RotatorClass = z.infer<typeof RotatorClass>;
-
-/** Lifecycle of one uploaded object / galaxy. */
-export const ResultStatus = z.enum(['QUEUED', 'CLASSIFIED', 'REJECTED', 'FAILED']);
-export type ResultStatus = z.infer<typeof ResultStatus>;
+export { ResultStatus, RotatorClass, RunId, Survey } from './domain.ts';
+export * from './env.ts';
+export * from './messages.ts';
+export * from './names.ts';
+export * from './rows.ts';
+export * from './table.ts';

@@ -1,0 +1,102 @@
+/**
+ * Environment of the deployment shells, validated once at start-up. `AWS_ENDPOINT_URL` is never
+ * read here: the SDK picks it up from the environment itself, so code never names an endpoint.
+ */
+import { z } from 'zod';
+
+const envName = z
+  .string()
+  .regex(/^[a-z][a-z0-9-]{0,20}$/, 'lowercase letters, digits and dashes')
+  .default('dev');
+const queueUrl = z.url();
+const intFromEnv = (def: number, min: number, max: number) =>
+  z.coerce.number().int().min(min).max(max).default(def);
+
+/** Everything the AWS pipeline shells may need. */
+export const PipelineEnv = z.object({
+  GALSPIN_ENV: envName,
+  GALSPIN_BUCKET: z.string().min(3).max(63),
+  GALSPIN_INGEST_QUEUE_URL: queueUrl,
+  GALSPIN_CLASSIFY_QUEUE_URL: queueUrl,
+  GALSPIN_TABLE: z.string().min(3).max(255),
+  AWS_REGION: z.string().min(1).default('us-east-1'),
+});
+export type PipelineEnv = z.infer<typeof PipelineEnv>;
+
+/** lambdas/preprocess.ts */
+export const PreprocessEnv = PipelineEnv.pick({
+  GALSPIN_ENV: true,
+  GALSPIN_BUCKET: true,
+  GALSPIN_CLASSIFY_QUEUE_URL: true,
+  GALSPIN_TABLE: true,
+  AWS_REGION: true,
+});
+export type PreprocessEnv = z.infer<typeof PreprocessEnv>;
+
+/** lambdas/query.ts */
+export const QueryEnv = PipelineEnv.pick({
+  GALSPIN_ENV: true,
+  GALSPIN_BUCKET: true,
+  GALSPIN_TABLE: true,
+  AWS_REGION: true,
+});
+export type QueryEnv = z.infer<typeof QueryEnv>;
+
+/** gpu-tasks/infer-worker.ts */
+export const WorkerEnv = PipelineEnv.pick({
+  GALSPIN_ENV: true,
+  GALSPIN_BUCKET: true,
+  GALSPIN_CLASSIFY_QUEUE_URL: true,
+  GALSPIN_TABLE: true,
+  AWS_REGION: true,
+}).extend({
+  /** Maps per inference batch. */
+  GALSPIN_BATCH_SIZE: intFromEnv(32, 1, 1024),
+  /** Longest wait to fill a batch, ms. */
+  GALSPIN_BATCH_MS: intFromEnv(2000, 0, 60_000),
+  /** Integrated-Gradients steps. */
+  GALSPIN_IG_STEPS: intFromEnv(32, 1, 1024),
+  /** MC-dropout passes for the uncertainty. */
+  GALSPIN_MC_PASSES: intFromEnv(10, 1, 1000),
+  GALSPIN_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+});
+export type WorkerEnv = z.infer<typeof WorkerEnv>;
+
+/** gpu-tasks/train.ts */
+export const TrainEnv = PipelineEnv.pick({
+  GALSPIN_ENV: true,
+  GALSPIN_BUCKET: true,
+  GALSPIN_CLASSIFY_QUEUE_URL: true,
+  GALSPIN_TABLE: true,
+  AWS_REGION: true,
+}).extend({
+  /** `labels/<file>.csv` in the bucket; when absent, labels come from the index. */
+  GALSPIN_LABELS_KEY: z.string().min(1).optional(),
+  GALSPIN_SPLIT_SEED: intFromEnv(1, 0, 2 ** 31 - 1),
+  GALSPIN_RECLASSIFY: z.enum(['0', '1']).default('0'),
+  GALSPIN_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+});
+export type TrainEnv = z.infer<typeof TrainEnv>;
+
+/** Embedded mode: where the folder bucket and the SQLite files live. */
+export const EmbeddedEnv = z.object({
+  /** Root of the embedded state: `<dir>/bucket/`, `<dir>/queues.sqlite`, `<dir>/index.sqlite`. */
+  GALSPIN_HOME: z.string().min(1).default('.galspin'),
+  GALSPIN_ENV: envName,
+});
+export type EmbeddedEnv = z.infer<typeof EmbeddedEnv>;
+
+export class EnvError extends Error {
+  override name = 'EnvError';
+}
+
+/** Validates `env` against `schema`; throws {@link EnvError} naming every bad variable on one line. */
+export function parseEnv<T extends z.ZodType>(
+  schema: T,
+  env: Record<string, string | undefined> = process.env,
+): z.infer<T> {
+  const r = schema.safeParse(env);
+  if (r.success) return r.data;
+  const problems = r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  throw new EnvError(`invalid environment: ${problems}`);
+}
