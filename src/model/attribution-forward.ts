@@ -1,0 +1,157 @@
+/**
+ * A forward pass of a chain (Sequential-like) Keras-style model, layer by layer, that
+ *
+ * - returns the **logit** (pre-sigmoid output) instead of the probability, so that Integrated
+ *   Gradients integrate a function that does not saturate (Sundararajan et al. 2017, Sect. 3;
+ *   SCIENCE.md "prefer the logit as F");
+ * - keeps BatchNormalization in inference mode (moving statistics, never updated), and
+ * - optionally makes Dropout really active with a seeded mask, for MC dropout (Gal & Ghahramani
+ *   2016, arXiv:1506.02142), which `model.predict` cannot do and `model.apply(x, {training: true})`
+ *   would do only by also switching BatchNormalization to batch statistics and updating them.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+
+export type Tf = typeof tfjs;
+
+export class AttributionModelError extends Error {
+  override name = 'AttributionModelError';
+}
+
+export interface ForwardOptions {
+  /** When set, Dropout layers drop with their own rate, masks drawn from this seed. */
+  dropoutSeed?: number;
+}
+
+interface DenseLike {
+  getClassName(): string;
+  getWeights(): tfjs.Tensor[];
+  activation?: { getClassName(): string };
+}
+
+function className(layer: tfjs.layers.Layer): string {
+  return layer.getClassName();
+}
+
+/** What the last layer contributes: applied as-is, without its sigmoid, or skipped (Activation). */
+type Tail = 'apply' | 'dense-without-sigmoid' | 'skip';
+
+/**
+ * The layers in evaluation order with the treatment of the tail, validated once per model.
+ * Only single-input, single-output chains are accepted: every layer feeds the next.
+ */
+export function chainOf(model: tfjs.LayersModel): { layers: tfjs.layers.Layer[]; tail: Tail } {
+  if (model.inputs.length !== 1 || model.outputs.length !== 1) {
+    throw new AttributionModelError('attribution needs a single-input, single-output model');
+  }
+  const layers = model.layers.filter((l) => className(l) !== 'InputLayer');
+  if (layers.length === 0) throw new AttributionModelError('model has no layers');
+  for (const l of layers) {
+    if (l.inboundNodes.length > 1 || (l.inboundNodes[0] && l.inboundNodes[0].inboundLayers.length > 1)) {
+      throw new AttributionModelError(
+        `layer ${l.name} is shared or merges inputs; only chains are supported`,
+      );
+    }
+  }
+  const last = layers[layers.length - 1];
+  const lastName = className(last);
+  let tail: Tail = 'apply';
+  if (lastName === 'Activation') {
+    const act = (last as unknown as DenseLike).activation?.getClassName();
+    if (act === 'sigmoid') tail = 'skip';
+  } else if (lastName === 'Dense') {
+    const act = (last as unknown as DenseLike).activation?.getClassName();
+    if (act === 'sigmoid') tail = 'dense-without-sigmoid';
+    else if (act !== 'linear' && act !== undefined) {
+      throw new AttributionModelError(`last Dense layer has activation '${act}', expected sigmoid or linear`);
+    }
+  }
+  const outUnits = model.outputs[0].shape[model.outputs[0].shape.length - 1];
+  if (outUnits !== 1) throw new AttributionModelError(`model output has ${outUnits} units, expected 1`);
+  return { layers, tail };
+}
+
+/**
+ * Logits of a batch, shape [N]. Pure function of `x` (given the weights), so `tf.grad` can
+ * differentiate through it. Must be called inside `tf.tidy` or its result disposed by the caller.
+ */
+export function forwardLogit(tf: Tf, model: tfjs.LayersModel, x: tfjs.Tensor, opts: ForwardOptions = {}) {
+  const { layers, tail } = chainOf(model);
+  let h = x;
+  let dropoutIndex = 0;
+  for (let i = 0; i < layers.length; i++) {
+    const layer = layers[i];
+    const name = className(layer);
+    const isLast = i === layers.length - 1;
+    if (isLast && tail === 'skip') break;
+    if (isLast && tail === 'dense-without-sigmoid') {
+      const [kernel, bias] = (layer as unknown as DenseLike).getWeights();
+      const flat = h.rank === 2 ? (h as tfjs.Tensor2D) : h.reshape([h.shape[0], -1]);
+      h = bias
+        ? tf.add(tf.matMul(flat as tfjs.Tensor2D, kernel as tfjs.Tensor2D), bias)
+        : tf.matMul(flat as tfjs.Tensor2D, kernel as tfjs.Tensor2D);
+      break;
+    }
+    if (name === 'Dropout') {
+      if (opts.dropoutSeed !== undefined) {
+        const rate = (layer as unknown as { rate: number }).rate;
+        // Seeded inverted dropout: the layer's own seed (if any) would give identical masks every pass.
+        const seed = opts.dropoutSeed * 7919 + dropoutIndex * 104729;
+        const keep = tf.greaterEqual(tf.randomUniform(h.shape, 0, 1, 'float32', seed), rate);
+        h = tf.div(tf.mul(h, tf.cast(keep, 'float32')), 1 - rate);
+      }
+      dropoutIndex++;
+      continue;
+    }
+    h = layer.apply(h, { training: false }) as tfjs.Tensor;
+  }
+  return h.reshape([h.shape[0]]) as tfjs.Tensor1D;
+}
+
+/** Input shape [H, W, C] of the model, and the flat length of one input. */
+export function inputShapeOf(model: tfjs.LayersModel): { shape: [number, number, number]; size: number } {
+  const s = model.inputs[0].shape;
+  if (s.length !== 4 || s.slice(1).some((d) => d == null)) {
+    throw new AttributionModelError(`model input shape ${JSON.stringify(s)} is not [N, H, W, C]`);
+  }
+  const shape = [s[1], s[2], s[3]] as [number, number, number];
+  return { shape, size: shape[0] * shape[1] * shape[2] };
+}
+
+/** Stack flat inputs into one Float32Array of N × size, checking each length. */
+export function stackInputs(inputs: readonly Float32Array[], size: number): Float32Array {
+  const out = new Float32Array(inputs.length * size);
+  inputs.forEach((x, i) => {
+    if (x.length !== size) {
+      throw new AttributionModelError(`input ${i} has ${x.length} values, the model expects ${size}`);
+    }
+    out.set(x, i * size);
+  });
+  return out;
+}
+
+/** Logits of many maps, chunked so the batch never exceeds `chunk` maps. */
+export async function logitsOf(
+  tf: Tf,
+  model: tfjs.LayersModel,
+  stacked: Float32Array,
+  n: number,
+  chunk: number,
+  opts: ForwardOptions = {},
+): Promise<Float32Array> {
+  const { shape, size } = inputShapeOf(model);
+  const out = new Float32Array(n);
+  for (let start = 0; start < n; start += chunk) {
+    const count = Math.min(chunk, n - start);
+    const t = tf.tidy(() =>
+      forwardLogit(
+        tf,
+        model,
+        tf.tensor4d(stacked.subarray(start * size, (start + count) * size), [count, ...shape]),
+        opts,
+      ),
+    );
+    out.set(await t.data(), start);
+    t.dispose();
+  }
+  return out;
+}
