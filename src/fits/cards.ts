@@ -1,0 +1,106 @@
+/**
+ * Parsing of single 80-character header cards (FITS Standard 4.0, Sect. 4.1–4.2).
+ * Values: character strings with '' escapes, logicals T/F, integers (bigint past 2^53),
+ * reals (E or D exponent), complex (kept as their literal text), and undefined (null).
+ */
+
+export type FitsValue = string | number | boolean | bigint | null;
+
+export interface FitsCard {
+  key: string;
+  value?: FitsValue;
+  comment?: string;
+}
+
+export const CARD_LENGTH = 80;
+
+/** Keywords whose card carries free text instead of a value indicator. */
+const COMMENTARY = new Set(['COMMENT', 'HISTORY', '']);
+
+const INTEGER = /^[+-]?\d+$/;
+const REAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[EeDd][+-]?\d+)?$/;
+const COMPLEX = /^\(\s*[^,()]+,\s*[^,()]+\)$/;
+
+/** Result of parsing the text after the value indicator. `error` is set on an unparsable value. */
+export interface ParsedValue {
+  value: FitsValue;
+  comment?: string;
+  /** True when the value is a string (relevant to CONTINUE handling). */
+  isString: boolean;
+  error?: string;
+}
+
+/**
+ * Parses one card. Returns the key, its value and comment. A card without a value indicator
+ * ("= " in columns 9–10) is commentary: its text (columns 9–80) goes into `comment`.
+ * Throws a plain Error with a short description on malformed values; the header parser wraps it.
+ */
+export function parseCard(text: string): FitsCard & { isString?: boolean } {
+  const key = text.slice(0, 8).trimEnd();
+  if (key === 'CONTINUE') {
+    const parsed = parseValueField(text.slice(8));
+    return { key, value: parsed.value, comment: parsed.comment, isString: parsed.isString };
+  }
+  if (COMMENTARY.has(key) || text.slice(8, 10) !== '= ') {
+    const comment = text.slice(8).trimEnd();
+    return comment ? { key, comment } : { key };
+  }
+  const parsed = parseValueField(text.slice(10));
+  if (parsed.error) throw new Error(`keyword ${key}: ${parsed.error}`);
+  const card: FitsCard & { isString?: boolean } = { key, value: parsed.value, isString: parsed.isString };
+  if (parsed.comment !== undefined) card.comment = parsed.comment;
+  return card;
+}
+
+/** Parses a value field (after "= ") into a value and an optional comment. */
+export function parseValueField(field: string): ParsedValue {
+  let i = 0;
+  while (i < field.length && field[i] === ' ') i++;
+  if (i === field.length) return { value: null, isString: false };
+  if (field[i] === '/') return { value: null, comment: field.slice(i + 1).trim(), isString: false };
+  if (field[i] === "'") return parseString(field, i);
+  const slash = field.indexOf('/', i);
+  const raw = (slash < 0 ? field.slice(i) : field.slice(i, slash)).trim();
+  const comment = slash < 0 ? undefined : field.slice(slash + 1).trim();
+  const value = parseLiteral(raw);
+  if (value === undefined)
+    return { value: null, comment, isString: false, error: `unreadable value "${raw}"` };
+  return { value, comment, isString: false };
+}
+
+function parseString(field: string, start: number): ParsedValue {
+  let out = '';
+  let i = start + 1;
+  for (;;) {
+    if (i >= field.length) return { value: out, isString: true, error: 'string value without closing quote' };
+    const ch = field[i];
+    if (ch === "'") {
+      if (field[i + 1] === "'") {
+        out += "'";
+        i += 2;
+        continue;
+      }
+      i++;
+      break;
+    }
+    out += ch;
+    i++;
+  }
+  const rest = field.slice(i);
+  const slash = rest.indexOf('/');
+  const comment = slash < 0 ? undefined : rest.slice(slash + 1).trim();
+  // Trailing spaces in a string are not significant; leading ones are (Standard 4.2.1.1).
+  return { value: out.trimEnd(), comment, isString: true };
+}
+
+function parseLiteral(raw: string): FitsValue | undefined {
+  if (raw === 'T') return true;
+  if (raw === 'F') return false;
+  if (INTEGER.test(raw)) {
+    const n = Number(raw);
+    return Number.isSafeInteger(n) ? n : BigInt(raw);
+  }
+  if (REAL.test(raw)) return Number(raw.replace(/[Dd]/, 'E'));
+  if (COMPLEX.test(raw)) return raw;
+  return undefined;
+}

@@ -1,0 +1,268 @@
+/**
+ * Tile-compressed images (ZIMAGE = T) per the tiled-image convention (FITS Standard 4.0,
+ * Sect. 10): RICE_1, GZIP_1, GZIP_2 and NOCOMPRESS tiles; floats quantized with NO_DITHER,
+ * SUBTRACTIVE_DITHER_1 or SUBTRACTIVE_DITHER_2 are restored with CFITSIO's dither sequence.
+ */
+import { gunzipSync } from 'node:zlib';
+import type { Header } from './header.ts';
+import { decodeRaw, type RawImage } from './image.ts';
+import type { Bitpix } from './layout.ts';
+import { riceDecompress } from './rice.ts';
+import type { BinaryTableReader, TableColumn } from './table.ts';
+
+export class CompressionProblem extends Error {}
+
+export interface CompressedImageInfo {
+  zbitpix: Bitpix;
+  znaxis: number[];
+  tile: number[];
+  cmptype: string;
+}
+
+export function compressedImageInfo(header: Header): CompressedImageInfo {
+  const zbitpix = header.getNumber('ZBITPIX');
+  if (zbitpix === undefined || ![8, 16, 32, 64, -32, -64].includes(zbitpix)) {
+    throw new CompressionProblem(`ZBITPIX = ${header.get('ZBITPIX')} is not a valid BITPIX`);
+  }
+  const n = header.getNumber('ZNAXIS');
+  if (n === undefined || !Number.isInteger(n) || n < 0 || n > 999) {
+    throw new CompressionProblem(`ZNAXIS = ${header.get('ZNAXIS')} is invalid`);
+  }
+  const znaxis: number[] = [];
+  const tile: number[] = [];
+  for (let i = 1; i <= n; i++) {
+    const len = header.getNumber(`ZNAXIS${i}`);
+    if (len === undefined || !Number.isInteger(len) || len < 0 || len > 2 ** 31 - 1) {
+      throw new CompressionProblem(`ZNAXIS${i} = ${header.get(`ZNAXIS${i}`)} is invalid`);
+    }
+    znaxis.push(len);
+    const t = header.getNumber(`ZTILE${i}`) ?? (i === 1 ? len : 1);
+    if (!Number.isInteger(t) || t < 1) throw new CompressionProblem(`ZTILE${i} = ${t} is invalid`);
+    tile.push(t);
+  }
+  return { zbitpix: zbitpix as Bitpix, znaxis, tile, cmptype: (header.getString('ZCMPTYPE') ?? '').trim() };
+}
+
+/** Named compression parameter ZNAMEi/ZVALi (e.g. BLOCKSIZE, BYTEPIX). */
+function zval(header: Header, name: string): number | undefined {
+  for (let i = 1; i < 100; i++) {
+    const key = header.getString(`ZNAME${i}`);
+    if (key === undefined) return undefined;
+    if (key.trim().toUpperCase() === name) return header.getNumber(`ZVAL${i}`);
+  }
+  return undefined;
+}
+
+const N_RANDOM = 10000;
+let randomValues: Float32Array | undefined;
+
+/** CFITSIO's fits_rand_value sequence (Park & Miller 1988 minimal standard generator). */
+function ditherSequence(): Float32Array {
+  if (randomValues) return randomValues;
+  const values = new Float32Array(N_RANDOM);
+  const a = 16807;
+  const m = 2147483647;
+  let seed = 1;
+  for (let i = 0; i < N_RANDOM; i++) {
+    const temp = a * seed;
+    seed = temp - m * Math.trunc(temp / m);
+    values[i] = seed / m;
+  }
+  randomValues = values;
+  return values;
+}
+
+const ZERO_VALUE = -2147483646;
+
+export interface TileSource {
+  table: BinaryTableReader;
+  columns: TableColumn[];
+  header: Header;
+}
+
+/**
+ * Decompresses the whole image into FITS order (NAXIS1 fastest). Integer images come back as
+ * raw stored integers (the caller applies BSCALE/BZERO/BLANK); quantized floats come back as
+ * physical values with ZBLANK → NaN.
+ */
+export function decompressImage(src: TileSource, info: CompressedImageInfo): Float64Array | RawImage {
+  const { header, table, columns } = src;
+  const { zbitpix, znaxis, tile, cmptype } = info;
+  const total = znaxis.length === 0 ? 0 : znaxis.reduce((a, b) => a * b, 1);
+  const byName = new Map(columns.map((c) => [c.name?.toUpperCase(), c]));
+  const compressedCol = byName.get('COMPRESSED_DATA');
+  const gzipCol = byName.get('GZIP_COMPRESSED_DATA');
+  const plainCol = byName.get('UNCOMPRESSED_DATA');
+  const zscaleCol = byName.get('ZSCALE');
+  const zzeroCol = byName.get('ZZERO');
+  const zblankCol = byName.get('ZBLANK');
+  if (!compressedCol) throw new CompressionProblem('compressed image has no COMPRESSED_DATA column');
+  const supported = ['RICE_1', 'RICE_ONE', 'GZIP_1', 'GZIP_2', 'NOCOMPRESS'];
+  if (!supported.includes(cmptype)) {
+    throw new CompressionProblem(`ZCMPTYPE '${cmptype}' is not supported (only ${supported.join(', ')})`);
+  }
+  const isFloat = zbitpix < 0;
+  const quantized = isFloat && (zscaleCol !== undefined || header.has('ZSCALE'));
+  const quantize = (header.getString('ZQUANTIZ') ?? 'NO_DITHER').trim().toUpperCase();
+  const dither0 = header.getNumber('ZDITHER0') ?? 1;
+  const blockSize = zval(header, 'BLOCKSIZE') ?? 32;
+  if (!Number.isInteger(blockSize) || blockSize < 1)
+    throw new CompressionProblem(`BLOCKSIZE ${blockSize} invalid`);
+  const intBytes = (quantized ? 4 : (zval(header, 'BYTEPIX') ?? Math.abs(zbitpix) / 8)) as 1 | 2 | 4 | 8;
+  const headerBlank = header.getNumber('ZBLANK');
+
+  const out: Float64Array | RawImage = quantized
+    ? new Float64Array(total)
+    : decodeRaw(new Uint8Array(total * (Math.abs(zbitpix) / 8)), zbitpix, total);
+
+  // Tile grid: tiles along each axis, tile t's origin from its multi-index.
+  const ntiles = znaxis.map((len, k) => Math.ceil(len / tile[k]));
+  const tileCount = ntiles.reduce((a, b) => a * b, 1);
+  if (tileCount > table.structure.rows) {
+    throw new CompressionProblem(
+      `image needs ${tileCount} tiles but the table has ${table.structure.rows} rows`,
+    );
+  }
+  const rand = quantize.startsWith('SUBTRACTIVE_DITHER') ? ditherSequence() : undefined;
+  for (let t = 0; t < tileCount; t++) {
+    const origin: number[] = [];
+    const shape: number[] = [];
+    let rem = t;
+    for (let k = 0; k < znaxis.length; k++) {
+      const idx = rem % ntiles[k];
+      rem = Math.floor(rem / ntiles[k]);
+      origin.push(idx * tile[k]);
+      shape.push(Math.min(tile[k], znaxis[k] - idx * tile[k]));
+    }
+    const npix = shape.reduce((a, b) => a * b, 1);
+    let tileValues: ArrayLike<number> | BigInt64Array;
+    let physical = false;
+    const bytes = table.heapBytes(t, compressedCol);
+    if (bytes.length > 0) {
+      tileValues = decodeTile(bytes, cmptype, npix, intBytes, blockSize, quantized ? 32 : zbitpix);
+    } else if (gzipCol && table.heapBytes(t, gzipCol).length > 0) {
+      // Tiles that could not be quantized are stored losslessly as gzipped raw values.
+      tileValues = decodeRaw(inflate(table.heapBytes(t, gzipCol)), zbitpix, npix) as ArrayLike<number>;
+      physical = true;
+    } else if (plainCol) {
+      tileValues = table.cell(t, plainCol) as number[];
+      physical = true;
+    } else {
+      throw new CompressionProblem(`tile ${t + 1} has no data`);
+    }
+    if (tileValues.length < npix)
+      throw new CompressionProblem(`tile ${t + 1} holds fewer pixels than its shape`);
+    let values: ArrayLike<number | bigint> = tileValues;
+    if (quantized && !physical) {
+      const zscale = zscaleCol ? (table.cell(t, zscaleCol) as number) : (header.getNumber('ZSCALE') ?? 1);
+      const zzero = zzeroCol ? (table.cell(t, zzeroCol) as number) : (header.getNumber('ZZERO') ?? 0);
+      const zblank = zblankCol ? (table.cell(t, zblankCol) as number) : headerBlank;
+      values = unquantize(tileValues as ArrayLike<number>, zscale, zzero, zblank, quantize, rand, t, dither0);
+    }
+    placeTile(out, values, znaxis, origin, shape);
+  }
+  return out;
+}
+
+function inflate(bytes: Uint8Array): Uint8Array {
+  try {
+    return gunzipSync(bytes);
+  } catch (err) {
+    throw new CompressionProblem(`gzip tile does not inflate (${(err as Error).message})`);
+  }
+}
+
+function decodeTile(
+  bytes: Uint8Array,
+  cmptype: string,
+  npix: number,
+  intBytes: 1 | 2 | 4 | 8,
+  blockSize: number,
+  bitpix: Bitpix | 32,
+): ArrayLike<number> | BigInt64Array {
+  if (cmptype === 'RICE_1' || cmptype === 'RICE_ONE') {
+    if (intBytes === 8) throw new CompressionProblem('RICE_1 with 8-byte pixels is not supported');
+    const out =
+      intBytes === 1 ? new Uint8Array(npix) : intBytes === 2 ? new Int16Array(npix) : new Int32Array(npix);
+    riceDecompress(bytes, out, intBytes, blockSize);
+    return out;
+  }
+  const plain = cmptype === 'NOCOMPRESS' ? bytes : inflate(bytes);
+  const width = cmptype === 'NOCOMPRESS' ? Math.abs(bitpix) / 8 : intBytes;
+  const intBitpix = (width * 8) as Bitpix;
+  if (plain.length < npix * width)
+    throw new CompressionProblem('tile inflates to fewer bytes than its pixels');
+  let src = plain;
+  if (cmptype === 'GZIP_2') {
+    // GZIP_2 stores all most-significant bytes first, then the next, ... (byte shuffling).
+    src = new Uint8Array(npix * width);
+    for (let b = 0; b < width; b++) for (let i = 0; i < npix; i++) src[i * width + b] = plain[b * npix + i];
+  }
+  return decodeRaw(src, bitpix < 0 && cmptype === 'NOCOMPRESS' ? bitpix : intBitpix, npix) as
+    | ArrayLike<number>
+    | BigInt64Array;
+}
+
+function unquantize(
+  q: ArrayLike<number>,
+  zscale: number,
+  zzero: number,
+  zblank: number | undefined,
+  method: string,
+  rand: Float32Array | undefined,
+  tileIndex: number,
+  dither0: number,
+): Float64Array {
+  const out = new Float64Array(q.length);
+  if (!rand) {
+    for (let i = 0; i < q.length; i++) out[i] = q[i] === zblank ? Number.NaN : q[i] * zscale + zzero;
+    return out;
+  }
+  let iseed = (((tileIndex + dither0 - 1) % N_RANDOM) + N_RANDOM) % N_RANDOM;
+  let next = Math.trunc(rand[iseed] * 500);
+  const dither2 = method === 'SUBTRACTIVE_DITHER_2';
+  for (let i = 0; i < q.length; i++) {
+    const v = q[i];
+    if (v === zblank) out[i] = Number.NaN;
+    else if (dither2 && v === ZERO_VALUE) out[i] = 0;
+    else out[i] = (v - rand[next] + 0.5) * zscale + zzero;
+    next++;
+    if (next === N_RANDOM) {
+      iseed = (iseed + 1) % N_RANDOM;
+      next = Math.trunc(rand[iseed] * 500);
+    }
+  }
+  return out;
+}
+
+/** Copies a tile (its own FITS order) into the full image at `origin`. */
+function placeTile(
+  out: Float64Array | RawImage,
+  values: ArrayLike<number | bigint>,
+  dims: number[],
+  origin: number[],
+  shape: number[],
+): void {
+  const nd = dims.length;
+  const rowLen = shape[0];
+  const rows = shape.reduce((a, b) => a * b, 1) / rowLen;
+  const target = out as unknown as { [i: number]: number | bigint };
+  const bigOut = out instanceof BigInt64Array;
+  for (let r = 0; r < rows; r++) {
+    // Multi-index of this tile row over axes 2..n.
+    let rem = r;
+    let offset = origin[0];
+    let stride = dims[0];
+    for (let k = 1; k < nd; k++) {
+      const idx = rem % shape[k];
+      rem = Math.floor(rem / shape[k]);
+      offset += (origin[k] + idx) * stride;
+      stride *= dims[k];
+    }
+    const base = r * rowLen;
+    for (let i = 0; i < rowLen; i++) {
+      const v = values[base + i];
+      target[offset + i] = bigOut ? BigInt(v) : Number(v);
+    }
+  }
+}

@@ -1,0 +1,84 @@
+/**
+ * Image data decoding (FITS Standard 4.0, Sect. 5.2 and 4.4.2.5): big-endian values of
+ * BITPIX 8/16/32/64/−32/−64, physical = BZERO + BSCALE × stored, integer BLANK → NaN.
+ */
+
+import { copyBigEndian } from './endian.ts';
+import type { Bitpix } from './layout.ts';
+
+export type RawImage = Uint8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
+
+export interface Scaling {
+  bscale: number;
+  bzero: number;
+  /** Stored integer that marks an undefined pixel (integer BITPIX only). */
+  blank?: number | bigint;
+}
+
+/** Host-order typed array of the stored values (no scaling), copied out of `bytes`. */
+export function decodeRaw(bytes: Uint8Array, bitpix: Bitpix, count: number): RawImage {
+  const width = (Math.abs(bitpix) / 8) as 1 | 2 | 4 | 8;
+  const buffer = new ArrayBuffer(count * width);
+  copyBigEndian(bytes, buffer, width, count);
+  switch (bitpix) {
+    case 8:
+      return new Uint8Array(buffer);
+    case 16:
+      return new Int16Array(buffer);
+    case 32:
+      return new Int32Array(buffer);
+    case 64:
+      return new BigInt64Array(buffer);
+    case -32:
+      return new Float32Array(buffer);
+    case -64:
+      return new Float64Array(buffer);
+  }
+}
+
+/** Physical values as float64: BZERO + BSCALE × stored, NaN where stored == BLANK. */
+export function decodeImage(
+  bytes: Uint8Array,
+  bitpix: Bitpix,
+  count: number,
+  scaling: Scaling,
+): Float64Array {
+  const { bscale, bzero } = scaling;
+  const identity = bscale === 1 && bzero === 0;
+  if (bitpix === -64) {
+    const out = decodeRaw(bytes, bitpix, count) as Float64Array;
+    if (!identity) for (let i = 0; i < count; i++) out[i] = out[i] * bscale + bzero;
+    return out;
+  }
+  const raw = decodeRaw(bytes, bitpix, count);
+  return scaleRaw(raw, scaling, bitpix < 0);
+}
+
+/** Applies scaling and BLANK to already host-order stored values. */
+export function scaleRaw(raw: RawImage, scaling: Scaling, isFloat: boolean): Float64Array {
+  const { bscale, bzero } = scaling;
+  const count = raw.length;
+  const out = new Float64Array(count);
+  if (raw instanceof BigInt64Array) {
+    const blank = scaling.blank === undefined ? undefined : BigInt(scaling.blank);
+    for (let i = 0; i < count; i++) {
+      const v = raw[i];
+      out[i] = v === blank ? Number.NaN : Number(v) * bscale + bzero;
+    }
+    return out;
+  }
+  const values = raw as Exclude<RawImage, BigInt64Array>;
+  // BLANK only applies to integer data; a BLANK outside the stored range can never match.
+  const blank = isFloat || scaling.blank === undefined ? Number.NaN : Number(scaling.blank);
+  if (!Number.isNaN(blank)) {
+    for (let i = 0; i < count; i++) {
+      const v = values[i];
+      out[i] = v === blank ? Number.NaN : v * bscale + bzero;
+    }
+  } else if (bscale === 1 && bzero === 0) {
+    out.set(values);
+  } else {
+    for (let i = 0; i < count; i++) out[i] = values[i] * bscale + bzero;
+  }
+  return out;
+}

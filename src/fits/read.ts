@@ -1,0 +1,324 @@
+/**
+ * Reading FITS files: the header of every HDU is parsed up front (cheap), data are decoded lazily
+ * on first access, so reading one HDU never decodes another.
+ */
+
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
+import { open } from 'node:fs/promises';
+import { LIMITS } from '../config/index.ts';
+import { type CompressedImageInfo, compressedImageInfo, decompressImage } from './compressed.ts';
+import { FitsError } from './errors.ts';
+import { gunzipLimited, isGzip } from './gzip.ts';
+import { BLOCK, type FitsHeader, type Header, parseHeader } from './header.ts';
+import { decodeImage, decodeRaw, type RawImage, scaleRaw } from './image.ts';
+import { type Bitpix, type HduLayout, type HduType, layoutOf } from './layout.ts';
+import {
+  asciiColumn,
+  BinaryTableReader,
+  type CellValue,
+  type TableColumn,
+  type TableStructure,
+  tableStructure,
+} from './table.ts';
+
+export interface ReadOptions {
+  /** Largest file accepted, and the inflate ceiling for gzip (bytes). Default LIMITS.maxFitsBytes. */
+  maxBytes?: number;
+}
+
+export interface Hdu {
+  index: number;
+  type: HduType;
+  /** EXTNAME; 'PRIMARY' for a primary HDU without one (as astropy names it). */
+  extname: string | undefined;
+  header: FitsHeader;
+  /** Image BITPIX; for compressed images ZBITPIX. */
+  bitpix: number;
+  /** [NAXIS1, NAXIS2, ...]; for compressed images the ZNAXISn of the image. */
+  naxis: number[];
+  /** Number of image pixels (product of naxis; 0 when NAXIS = 0). 0 for tables. */
+  readonly pixels: number;
+  /** Byte offsets of the header and data units in the (inflated) file, and the data size. */
+  readonly headerOffset: number;
+  readonly dataOffset: number;
+  readonly dataBytes: number;
+  /**
+   * Image data after BSCALE/BZERO, BLANK → NaN; FITS order (NAXIS1 fastest), so row r col c of a
+   * 2-D image is at r × NAXIS1 + c. Decoded on first call and cached. FitsError for tables/groups.
+   */
+  image(): Float64Array;
+  /** Stored image values without scaling, in host byte order (a fresh copy). */
+  raw(): RawImage;
+  /** Rows and columns of a BINTABLE/TABLE (also of a compressed image's table). */
+  table(): TableStructure;
+  /** Cells of one table column by name (case-insensitive) or 1-based number. */
+  column(nameOrIndex: string | number): CellValue[];
+}
+
+export interface FitsFile {
+  file: string;
+  hdus: Hdu[];
+  /** By EXTNAME (case-insensitive, first match) or by 0-based index. */
+  hdu(extnameOrIndex: string | number): Hdu | undefined;
+}
+
+class HduImpl implements Hdu {
+  readonly type: HduType;
+  readonly extname: string | undefined;
+  readonly bitpix: number;
+  readonly naxis: number[];
+  private cached: Float64Array | undefined;
+  private tableCache: TableStructure | undefined;
+  private readonly compressed: CompressedImageInfo | undefined;
+
+  constructor(
+    readonly file: string,
+    readonly index: number,
+    readonly header: Header,
+    private readonly layout: HduLayout,
+    private readonly bytes: Uint8Array,
+    readonly headerOffset: number,
+    readonly dataOffset: number,
+  ) {
+    this.type = layout.type;
+    const extname = header.getString('EXTNAME')?.trim();
+    this.extname = extname || (index === 0 ? 'PRIMARY' : undefined);
+    if (layout.type === 'compressed-image') {
+      this.compressed = this.guard(() => compressedImageInfo(header));
+      this.bitpix = this.compressed.zbitpix;
+      this.naxis = this.compressed.znaxis;
+    } else {
+      this.bitpix = layout.bitpix;
+      this.naxis = layout.naxis;
+    }
+  }
+
+  get dataBytes(): number {
+    return this.layout.dataBytes;
+  }
+
+  get pixels(): number {
+    if (this.type !== 'image' && this.type !== 'compressed-image') return 0;
+    return this.naxis.length === 0 ? 0 : this.naxis.reduce((a, b) => a * b, 1);
+  }
+
+  image(): Float64Array {
+    if (this.cached) return this.cached;
+    const scaling = this.scaling();
+    if (this.type === 'image') {
+      const data = this.bytes.subarray(this.dataOffset, this.dataOffset + this.layout.dataBytes);
+      this.cached = decodeImage(data, this.layout.bitpix, this.pixels, scaling);
+    } else if (this.type === 'compressed-image') {
+      const decoded = this.decompress();
+      this.cached = decoded instanceof Float64Array ? decoded : scaleRaw(decoded, scaling, this.bitpix < 0);
+    } else {
+      throw new FitsError(this.file, `HDU ${this.index} is a ${this.type}, not an image`);
+    }
+    return this.cached;
+  }
+
+  raw(): RawImage {
+    if (this.type === 'image') {
+      const data = this.bytes.subarray(this.dataOffset, this.dataOffset + this.layout.dataBytes);
+      return decodeRaw(data, this.layout.bitpix, this.pixels);
+    }
+    if (this.type === 'compressed-image') return this.decompress();
+    throw new FitsError(this.file, `HDU ${this.index} is a ${this.type}, not an image`);
+  }
+
+  table(): TableStructure {
+    if (this.tableCache) return this.tableCache;
+    if (this.type !== 'bintable' && this.type !== 'table' && this.type !== 'compressed-image') {
+      throw new FitsError(this.file, `HDU ${this.index} is a ${this.type}, not a table`);
+    }
+    const [rowBytes, rows] = [this.layout.naxis[0] ?? 0, this.layout.naxis[1] ?? 0];
+    this.tableCache = this.guard(() => tableStructure(this.header, this.type === 'table', rowBytes, rows));
+    return this.tableCache;
+  }
+
+  column(nameOrIndex: string | number): CellValue[] {
+    const structure = this.table();
+    const col = this.findColumn(structure, nameOrIndex);
+    const data = this.bytes.subarray(this.dataOffset, this.dataOffset + this.layout.dataBytes);
+    if (this.type === 'table') return this.guard(() => asciiColumn(data, structure, col));
+    return this.guard(() => this.binaryReader(structure).column(col));
+  }
+
+  private findColumn(structure: TableStructure, nameOrIndex: string | number): TableColumn {
+    const col =
+      typeof nameOrIndex === 'number'
+        ? structure.columns[nameOrIndex - 1]
+        : structure.columns.find((c) => c.name?.toUpperCase() === nameOrIndex.toUpperCase());
+    if (!col) throw new FitsError(this.file, `HDU ${this.index} has no column ${nameOrIndex}`);
+    return col;
+  }
+
+  private binaryReader(structure: TableStructure): BinaryTableReader {
+    const data = this.bytes.subarray(this.dataOffset, this.dataOffset + this.layout.dataBytes);
+    const theap = this.header.getNumber('THEAP') ?? structure.rowBytes * structure.rows;
+    return new BinaryTableReader(data, structure, theap);
+  }
+
+  private decompress(): Float64Array | RawImage {
+    const info = this.compressed as CompressedImageInfo;
+    const structure = this.table();
+    return this.guard(() =>
+      decompressImage(
+        { table: this.binaryReader(structure), columns: structure.columns, header: this.header },
+        info,
+      ),
+    );
+  }
+
+  private scaling(): { bscale: number; bzero: number; blank?: number | bigint } {
+    const bscale = this.header.getNumber('BSCALE') ?? 1;
+    const bzero = this.header.getNumber('BZERO') ?? 0;
+    const blankValue = this.header.get('BLANK');
+    const blank = typeof blankValue === 'number' || typeof blankValue === 'bigint' ? blankValue : undefined;
+    return { bscale, bzero, blank };
+  }
+
+  /** Runs a step whose own errors (plain Error subclasses) become FitsErrors naming file and HDU. */
+  private guard<T>(step: () => T): T {
+    try {
+      return step();
+    } catch (err) {
+      if (err instanceof FitsError) throw err;
+      throw new FitsError(this.file, `HDU ${this.index}: ${(err as Error).message}`);
+    }
+  }
+}
+
+/**
+ * Parses FITS bytes (gzip accepted, detected by its magic 1f 8b). Throws FitsError naming `file`
+ * for anything that is not well-formed FITS.
+ */
+export function parseFits(bytes: Uint8Array, file = '<memory>', opts: ReadOptions = {}): FitsFile {
+  const maxBytes = opts.maxBytes ?? LIMITS.maxFitsBytes;
+  if (bytes.length === 0) throw new FitsError(file, 'empty file');
+  if (bytes.length > maxBytes) throw new FitsError(file, `larger than the ${maxBytes}-byte limit`);
+  let data = bytes;
+  if (isGzip(bytes)) {
+    data = gunzipLimited(bytes, file, maxBytes);
+    if (data.length === 0) throw new FitsError(file, 'empty file (gzip holds no data)');
+  }
+  if (!startsWith(data, 'SIMPLE  =')) {
+    throw new FitsError(file, 'not a FITS file (does not start with SIMPLE =)');
+  }
+  const hdus: Hdu[] = [];
+  let offset = 0;
+  while (offset < data.length) {
+    const index = hdus.length;
+    // Bytes after the last HDU that are not an extension header (zeros, garbage) are ignored, as
+    // the Standard allows "special records" there.
+    if (index > 0 && !startsWith(data.subarray(offset), 'XTENSION')) break;
+    let header: Header;
+    let dataOffset: number;
+    let layout: HduLayout;
+    try {
+      ({ header, dataOffset } = parseHeader(data, offset));
+      layout = layoutOf(header, index);
+    } catch (err) {
+      throw new FitsError(file, (err as Error).message);
+    }
+    const dataEnd = dataOffset + layout.dataBytes;
+    if (dataEnd > data.length) {
+      throw new FitsError(
+        file,
+        `HDU ${index} data runs past the end of the file (needs ${layout.dataBytes} bytes at byte ${dataOffset}, file has ${data.length})`,
+      );
+    }
+    hdus.push(new HduImpl(file, index, header, layout, data, offset, dataOffset));
+    offset = dataOffset + Math.ceil(layout.dataBytes / BLOCK) * BLOCK;
+  }
+  return makeFile(file, hdus);
+}
+
+function makeFile(file: string, hdus: Hdu[]): FitsFile {
+  return {
+    file,
+    hdus,
+    hdu(key: string | number): Hdu | undefined {
+      if (typeof key === 'number') return hdus[key];
+      const upper = key.toUpperCase();
+      return hdus.find((h) => h.extname?.toUpperCase() === upper);
+    },
+  };
+}
+
+function startsWith(bytes: Uint8Array, text: string): boolean {
+  if (bytes.length < text.length) return false;
+  for (let i = 0; i < text.length; i++) if (bytes[i] !== text.charCodeAt(i)) return false;
+  return true;
+}
+
+/** Reads and parses a file; refuses one larger than the limit before reading it. */
+export async function readFitsFile(path: string, opts: ReadOptions = {}): Promise<FitsFile> {
+  const maxBytes = opts.maxBytes ?? LIMITS.maxFitsBytes;
+  let handle: Awaited<ReturnType<typeof open>>;
+  try {
+    handle = await open(path, 'r');
+  } catch (err) {
+    throw new FitsError(path, describeIoError(err));
+  }
+  try {
+    const { size } = await handle.stat();
+    checkSize(path, size, maxBytes);
+    const bytes = new Uint8Array(size);
+    let got = 0;
+    while (got < size) {
+      const { bytesRead } = await handle.read(bytes, got, size - got, got);
+      if (bytesRead === 0) break;
+      got += bytesRead;
+    }
+    return parseFits(bytes.subarray(0, got), path, opts);
+  } catch (err) {
+    if (err instanceof FitsError) throw err;
+    throw new FitsError(path, describeIoError(err));
+  } finally {
+    await handle.close();
+  }
+}
+
+/** Synchronous twin of readFitsFile, for tight loops (benchmarks, CLI on many small files). */
+export function readFitsFileSync(path: string, opts: ReadOptions = {}): FitsFile {
+  const maxBytes = opts.maxBytes ?? LIMITS.maxFitsBytes;
+  let fd: number;
+  try {
+    fd = openSync(path, 'r');
+  } catch (err) {
+    throw new FitsError(path, describeIoError(err));
+  }
+  try {
+    const { size } = fstatSync(fd);
+    checkSize(path, size, maxBytes);
+    const bytes = new Uint8Array(size);
+    let got = 0;
+    while (got < size) {
+      const n = readSync(fd, bytes, got, size - got, got);
+      if (n === 0) break;
+      got += n;
+    }
+    return parseFits(bytes.subarray(0, got), path, opts);
+  } catch (err) {
+    if (err instanceof FitsError) throw err;
+    throw new FitsError(path, describeIoError(err));
+  } finally {
+    closeSync(fd);
+  }
+}
+
+function checkSize(path: string, size: number, maxBytes: number): void {
+  if (size === 0) throw new FitsError(path, 'empty file');
+  if (size > maxBytes) throw new FitsError(path, `file is ${size} bytes, over the ${maxBytes}-byte limit`);
+}
+
+function describeIoError(err: unknown): string {
+  const e = err as NodeJS.ErrnoException;
+  if (e.code === 'ENOENT') return 'no such file';
+  if (e.code === 'EISDIR') return 'is a directory, not a FITS file';
+  if (e.code === 'EACCES') return 'permission denied';
+  return e.message ?? String(err);
+}
+
+export type { Bitpix };
