@@ -44,6 +44,8 @@ async function importOptional(specifier: string): Promise<unknown> {
 }
 
 async function tryStart(name: BackendName): Promise<void> {
+  // libtensorflow prints oneDNN/CPU-feature banners at INFO level on load; keep warnings.
+  if (name.startsWith('tensorflow')) process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   switch (name) {
     case 'tensorflow-gpu':
       await importOptional('@tensorflow/tfjs-node-gpu');
