@@ -18,8 +18,46 @@ export class AttributionModelError extends Error {
 }
 
 export interface ForwardOptions {
-  /** When set, Dropout layers drop with their own rate, masks drawn from this seed. */
-  dropoutSeed?: number;
+  /**
+   * When set, Dropout layers drop with their own rate. The mask of batch row i depends only on
+   * (seed, firstRow + i, layer), so results do not depend on how rows are chunked.
+   */
+  dropout?: { seed: number; firstRow: number };
+}
+
+/** mulberry32 seeded by a hash of three integers: one independent stream per (seed, row, layer). */
+function rowStream(seed: number, row: number, layer: number): () => number {
+  let a =
+    Math.imul(seed ^ 0x9e3779b9, 0x85ebca6b) ^
+    Math.imul(row + 1, 0xc2b2ae35) ^
+    Math.imul(layer + 7, 0x27d4eb2f);
+  a >>>= 0;
+  return () => {
+    a = (a + 0x6d2b79f5) >>> 0;
+    let t = a;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+  };
+}
+
+/** Inverted-dropout mask (0 or 1/(1 − rate)) for a [rows, ...] activation. */
+export function dropoutMask(
+  shape: readonly number[],
+  rate: number,
+  seed: number,
+  firstRow: number,
+  layer: number,
+): Float32Array {
+  const rows = shape[0];
+  const per = shape.slice(1).reduce((a, b) => a * b, 1);
+  const mask = new Float32Array(rows * per);
+  const keep = 1 / (1 - rate);
+  for (let r = 0; r < rows; r++) {
+    const rand = rowStream(seed, firstRow + r, layer);
+    for (let j = 0; j < per; j++) mask[r * per + j] = rand() >= rate ? keep : 0;
+  }
+  return mask;
 }
 
 interface DenseLike {
@@ -92,12 +130,11 @@ export function forwardLogit(tf: Tf, model: tfjs.LayersModel, x: tfjs.Tensor, op
       break;
     }
     if (name === 'Dropout') {
-      if (opts.dropoutSeed !== undefined) {
+      if (opts.dropout) {
         const rate = (layer as unknown as { rate: number }).rate;
-        // Seeded inverted dropout: the layer's own seed (if any) would give identical masks every pass.
-        const seed = opts.dropoutSeed * 7919 + dropoutIndex * 104729;
-        const keep = tf.greaterEqual(tf.randomUniform(h.shape, 0, 1, 'float32', seed), rate);
-        h = tf.div(tf.mul(h, tf.cast(keep, 'float32')), 1 - rate);
+        // Our own masks: the layer's fixed seed (if any) would give identical masks every pass.
+        const { seed, firstRow } = opts.dropout;
+        h = tf.mul(h, tf.tensor(dropoutMask(h.shape, rate, seed, firstRow, dropoutIndex), h.shape));
       }
       dropoutIndex++;
       continue;
