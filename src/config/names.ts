@@ -24,6 +24,12 @@ export const LIMITS = {
   maxCatalogBytes: 16 * 1024 * 1024,
   /** Receives before a message is dead-lettered (SQS maxReceiveCount). */
   maxReceiveCount: 3,
+  /** Largest queue message body (SQS: 256 KiB). */
+  maxMessageBytes: 256 * 1024,
+  /** Messages per send/receive/delete call (SQS batch ceiling). */
+  maxQueueBatch: 10,
+  /** Longest long poll (SQS: 20 s). */
+  maxWaitSeconds: 20,
 } as const;
 
 /** Logical resource names; the CDK app and the local provisioner derive physical names from them. */
