@@ -78,6 +78,8 @@ export interface TileSource {
   table: BinaryTableReader;
   columns: TableColumn[];
   header: Header;
+  /** Ceiling on the decompressed image in bytes (as float64), so a corrupt ZNAXISn cannot exhaust memory. */
+  maxBytes: number;
 }
 
 /**
@@ -89,6 +91,11 @@ export function decompressImage(src: TileSource, info: CompressedImageInfo): Flo
   const { header, table, columns } = src;
   const { zbitpix, znaxis, tile, cmptype } = info;
   const total = znaxis.length === 0 ? 0 : znaxis.reduce((a, b) => a * b, 1);
+  if (total * 8 > src.maxBytes) {
+    throw new CompressionProblem(
+      `image of ${znaxis.join(' × ')} pixels exceeds the ${src.maxBytes}-byte limit`,
+    );
+  }
   const byName = new Map(columns.map((c) => [c.name?.toUpperCase(), c]));
   const compressedCol = byName.get('COMPRESSED_DATA');
   const gzipCol = byName.get('GZIP_COMPRESSED_DATA');
@@ -142,7 +149,11 @@ export function decompressImage(src: TileSource, info: CompressedImageInfo): Flo
       tileValues = decodeTile(bytes, cmptype, npix, intBytes, blockSize, quantized ? 32 : zbitpix);
     } else if (gzipCol && table.heapBytes(t, gzipCol).length > 0) {
       // Tiles that could not be quantized are stored losslessly as gzipped raw values.
-      tileValues = decodeRaw(inflate(table.heapBytes(t, gzipCol)), zbitpix, npix) as ArrayLike<number>;
+      tileValues = decodeRaw(
+        inflate(table.heapBytes(t, gzipCol), npix * 8),
+        zbitpix,
+        npix,
+      ) as ArrayLike<number>;
       physical = true;
     } else if (plainCol) {
       tileValues = table.cell(t, plainCol) as number[];
@@ -164,9 +175,9 @@ export function decompressImage(src: TileSource, info: CompressedImageInfo): Flo
   return out;
 }
 
-function inflate(bytes: Uint8Array): Uint8Array {
+function inflate(bytes: Uint8Array, maxOutputLength: number): Uint8Array {
   try {
-    return gunzipSync(bytes);
+    return gunzipSync(bytes, { maxOutputLength: Math.max(1, maxOutputLength) });
   } catch (err) {
     throw new CompressionProblem(`gzip tile does not inflate (${(err as Error).message})`);
   }
@@ -187,7 +198,7 @@ function decodeTile(
     riceDecompress(bytes, out, intBytes, blockSize);
     return out;
   }
-  const plain = cmptype === 'NOCOMPRESS' ? bytes : inflate(bytes);
+  const plain = cmptype === 'NOCOMPRESS' ? bytes : inflate(bytes, npix * 8);
   const width = cmptype === 'NOCOMPRESS' ? Math.abs(bitpix) / 8 : intBytes;
   const intBitpix = (width * 8) as Bitpix;
   if (plain.length < npix * width)

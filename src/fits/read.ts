@@ -79,6 +79,7 @@ class HduImpl implements Hdu {
     private readonly bytes: Uint8Array,
     readonly headerOffset: number,
     readonly dataOffset: number,
+    private readonly maxBytes: number,
   ) {
     this.type = layout.type;
     const extname = header.getString('EXTNAME')?.trim();
@@ -164,7 +165,12 @@ class HduImpl implements Hdu {
     const structure = this.table();
     return this.guard(() =>
       decompressImage(
-        { table: this.binaryReader(structure), columns: structure.columns, header: this.header },
+        {
+          table: this.binaryReader(structure),
+          columns: structure.columns,
+          header: this.header,
+          maxBytes: 4 * this.maxBytes,
+        },
         info,
       ),
     );
@@ -228,7 +234,7 @@ export function parseFits(bytes: Uint8Array, file = '<memory>', opts: ReadOption
         `HDU ${index} data runs past the end of the file (needs ${layout.dataBytes} bytes at byte ${dataOffset}, file has ${data.length})`,
       );
     }
-    hdus.push(new HduImpl(file, index, header, layout, data, offset, dataOffset));
+    hdus.push(new HduImpl(file, index, header, layout, data, offset, dataOffset, maxBytes));
     offset = dataOffset + Math.ceil(layout.dataBytes / BLOCK) * BLOCK;
   }
   return makeFile(file, hdus);
