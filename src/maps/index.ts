@@ -1,0 +1,34 @@
+/** Kinematic maps: survey loaders, the paper's preprocessing and the science measures. */
+export { type Ellipse, ellipticalRadii, gridCentre, toEllipseFrame } from './geometry.ts';
+export {
+  type Aperture,
+  type KinematicMeasures,
+  type KinematicPlanes,
+  lambdaR,
+  measureKinematics,
+} from './lambdaR.ts';
+export {
+  DEFAULT_PIXEL_SCALE_ARCSEC,
+  loadKinematicMap,
+  loadKinematicMapFromFits,
+  MAX_MAP_SIDE,
+  type ProductPair,
+  pairProductFiles,
+  parseSamiFileName,
+  pixelScaleArcsec,
+  type SamiProductName,
+} from './load.ts';
+export { type GridWeights, type MoranOptions, type MoranResult, moransI, twoSidedNormalP } from './moran.ts';
+export { ellipseFromMoments, halfLightRadius } from './photometry.ts';
+export {
+  cropCentre,
+  dedupByGalaxyId,
+  MAP_SIZE,
+  type PreprocessedMap,
+  preprocessMap,
+  resamplePlane,
+  TARGET_PIXEL_SCALE_ARCSEC,
+} from './preprocess.ts';
+export { deriveSeed, mulberry32, type Rng } from './random.ts';
+export { classifyRotator, isBorderline, isSlowRotator, ROTATOR_RULES, type RotatorRule } from './rules.ts';
+export { countValid, type KinematicMap, MapError, type MapSurvey } from './types.ts';
