@@ -13,5 +13,6 @@ export {
   readFitsFileSync,
 } from './read.ts';
 export { type ImageStats, imageStats } from './stats.ts';
+export { type FileSummary, type HduSummary, summarizeFits, summarizeHdu } from './summary.ts';
 export type { CellValue, TableColumn, TableStructure } from './table.ts';
 export { type ImageHduSpec, writeFits } from './write.ts';
