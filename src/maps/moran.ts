@@ -87,80 +87,66 @@ export function moransI(
   height: number,
   opts: MoranOptions = {},
 ): MoranResult {
-  const offsets = (opts.weights ?? 'rook') === 'queen' ? QUEEN : ROOK;
+  const topo = topology(width, height, opts.weights ?? 'rook');
   const size = width * height;
-  // position of each usable spaxel in the compact observation vector, −1 otherwise
-  const pos = new Int32Array(size);
+  const s = scratch(size);
+  const { ok, z, invK, cells } = s;
+  ok.fill(0, 0, size);
   let n = 0;
   let sum = 0;
   for (let i = 0; i < size; i++) {
     const v = values[i];
-    if (valid[i] && Number.isFinite(v)) {
-      pos[i] = n++;
+    if (valid[i] && v === v && v !== Infinity && v !== -Infinity) {
+      ok[i] = 1;
+      cells[n++] = i;
       sum += v;
-    } else pos[i] = -1;
+    }
   }
-  const z = new Float64Array(n);
-  const cells = new Int32Array(n);
   const mean = n > 0 ? sum / n : 0;
   let m2 = 0;
   let m4 = 0;
-  for (let i = 0; i < size; i++) {
-    const p = pos[i];
-    if (p < 0) continue;
-    const d = values[i] - mean;
-    z[p] = d;
-    cells[p] = i;
-    m2 += d * d;
-    m4 += d * d * d * d;
-  }
-  // neighbour lists in CSR form (positions in z)
-  const start = new Int32Array(n + 1);
-  const nbr = new Int32Array(n * offsets.length);
-  let e = 0;
   for (let p = 0; p < n; p++) {
-    start[p] = e;
     const i = cells[p];
-    const r = (i / width) | 0;
-    const c = i - r * width;
-    for (const [dr, dc] of offsets) {
-      const rr = r + dr;
-      const cc = c + dc;
-      if (rr < 0 || rr >= height || cc < 0 || cc >= width) continue;
-      const q = pos[rr * width + cc];
-      if (q >= 0) nbr[e++] = q;
-    }
+    const d = values[i] - mean;
+    z[i] = d;
+    const d2 = d * d;
+    m2 += d2;
+    m4 += d2 * d2;
   }
-  start[n] = e;
-
-  const invK = new Float64Array(n);
+  const { start, nbr } = topo;
   let islands = 0;
   for (let p = 0; p < n; p++) {
-    const k = start[p + 1] - start[p];
-    if (k > 0) invK[p] = 1 / k;
-    else islands++;
+    const i = cells[p];
+    let k = 0;
+    for (let t = start[i]; t < start[i + 1]; t++) k += ok[nbr[t]];
+    if (k > 0) invK[i] = 1 / k;
+    else {
+      invK[i] = 0;
+      islands++;
+    }
   }
   const s0 = n - islands;
   let s1 = 0;
   let s2 = 0;
   let cross = 0;
   for (let p = 0; p < n; p++) {
-    const wi = invK[p];
+    const i = cells[p];
+    const wi = invK[i];
     if (wi === 0) continue;
     let lag = 0;
     let colSum = 0;
-    for (let t = start[p]; t < start[p + 1]; t++) {
-      const q = nbr[t];
-      lag += z[q];
-      const w = wi + invK[q];
+    for (let t = start[i]; t < start[i + 1]; t++) {
+      const j = nbr[t];
+      if (!ok[j]) continue;
+      lag += z[j];
+      const w = wi + invK[j];
       s1 += w * w;
-      colSum += invK[q];
+      colSum += invK[j];
     }
-    cross += z[p] * lag * wi;
+    cross += z[i] * lag * wi;
     s2 += (1 + colSum) * (1 + colSum);
   }
   s1 *= 0.5;
-
   const expected = n > 1 ? -1 / (n - 1) : Number.NaN;
   const I = s0 > 0 && m2 > 0 ? ((n / s0) * cross) / m2 : Number.NaN;
   const n2 = n * n;
@@ -185,29 +171,118 @@ export function moransI(
     islands,
   };
   const perms = opts.permutations ?? 0;
-  if (perms > 0 && Number.isFinite(I)) {
-    const rng = mulberry32(opts.seed ?? 12345);
-    const shuffled = Float64Array.from(z);
-    let larger = 0;
-    for (let k = 0; k < perms; k++) {
-      for (let p = n - 1; p > 0; p--) {
-        const j = Math.floor(rng.next() * (p + 1));
-        const tmp = shuffled[p];
-        shuffled[p] = shuffled[j];
-        shuffled[j] = tmp;
-      }
-      let c = 0;
-      for (let p = 0; p < n; p++) {
-        const wi = invK[p];
-        if (wi === 0) continue;
-        let lag = 0;
-        for (let t = start[p]; t < start[p + 1]; t++) lag += shuffled[nbr[t]];
-        c += shuffled[p] * lag * wi;
-      }
-      if (((n / s0) * c) / m2 >= I) larger++;
-    }
-    if (perms - larger < larger) larger = perms - larger;
-    result.pPermutation = (larger + 1) / (perms + 1);
-  }
+  if (perms > 0 && Number.isFinite(I))
+    result.pPermutation = permutationP(topo, size, ok, z, invK, I, n, s0, m2, perms, opts.seed ?? 12345);
   return result;
+}
+
+interface Topology {
+  /** Neighbour cells of cell i are nbr[start[i]] .. nbr[start[i + 1] − 1]. */
+  start: Int32Array;
+  nbr: Int32Array;
+}
+
+const topologies = new Map<string, Topology>();
+
+/** Grid contiguity, independent of the mask; cached per (width, height, weights). */
+function topology(width: number, height: number, weights: GridWeights): Topology {
+  const key = `${width}x${height}:${weights}`;
+  const hit = topologies.get(key);
+  if (hit) return hit;
+  const offsets = weights === 'queen' ? QUEEN : ROOK;
+  const size = width * height;
+  const start = new Int32Array(size + 1);
+  const nbr = new Int32Array(size * offsets.length);
+  let e = 0;
+  for (let i = 0; i < size; i++) {
+    start[i] = e;
+    const r = (i / width) | 0;
+    const c = i - r * width;
+    for (const [dr, dc] of offsets) {
+      const rr = r + dr;
+      const cc = c + dc;
+      if (rr >= 0 && rr < height && cc >= 0 && cc < width) nbr[e++] = rr * width + cc;
+    }
+  }
+  start[size] = e;
+  const t = { start, nbr: nbr.slice(0, e) };
+  if (topologies.size > 64) topologies.clear();
+  topologies.set(key, t);
+  return t;
+}
+
+let buffers: { ok: Uint8Array; z: Float64Array; invK: Float64Array; cells: Int32Array } | undefined;
+
+/** Reused work arrays (the function is synchronous, so one set suffices). */
+function scratch(size: number) {
+  if (!buffers || buffers.ok.length < size) {
+    buffers = {
+      ok: new Uint8Array(size),
+      z: new Float64Array(size),
+      invK: new Float64Array(size),
+      cells: new Int32Array(size),
+    };
+  }
+  return buffers;
+}
+
+/** Folded pseudo p-value from random permutations of the valid values (PySAL esda `p_sim`). */
+function permutationP(
+  topo: Topology,
+  size: number,
+  ok: Uint8Array,
+  zFull: Float64Array,
+  invKFull: Float64Array,
+  I: number,
+  n: number,
+  s0: number,
+  m2: number,
+  perms: number,
+  seed: number,
+): number {
+  // compact the valid cells so a permutation is a shuffle of one array
+  const pos = new Int32Array(size).fill(-1);
+  const z = new Float64Array(n);
+  const invK = new Float64Array(n);
+  let p = 0;
+  for (let i = 0; i < size; i++) {
+    if (!ok[i]) continue;
+    pos[i] = p;
+    z[p] = zFull[i];
+    invK[p] = invKFull[i];
+    p++;
+  }
+  const start = new Int32Array(n + 1);
+  const nbr = new Int32Array(topo.nbr.length);
+  let e = 0;
+  for (let i = 0; i < size; i++) {
+    if (!ok[i]) continue;
+    start[pos[i]] = e;
+    for (let t = topo.start[i]; t < topo.start[i + 1]; t++) {
+      const q = pos[topo.nbr[t]];
+      if (q >= 0) nbr[e++] = q;
+    }
+  }
+  start[n] = e;
+  const rng = mulberry32(seed);
+  let larger = 0;
+  for (let k = 0; k < perms; k++) {
+    for (let a = n - 1; a > 0; a--) {
+      const b = Math.floor(rng.next() * (a + 1));
+      const tmp = z[a];
+      z[a] = z[b];
+      z[b] = tmp;
+    }
+    let c = 0;
+    for (let a = 0; a < n; a++) {
+      const wi = invK[a];
+      if (wi === 0) continue;
+      let lag = 0;
+      for (let t = start[a]; t < start[a + 1]; t++) lag += z[nbr[t]];
+      c += z[a] * lag * wi;
+    }
+    if (((n / s0) * c) / m2 >= I) larger++;
+  }
+  if (perms - larger < larger) larger = perms - larger;
+  return (larger + 1) / (perms + 1);
 }
