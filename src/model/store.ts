@@ -1,0 +1,181 @@
+/**
+ * Model artifacts and their store. A model folder holds exactly what TensorFlow.js writes for
+ * `file://` (model.json with a weightsManifest pointing at weights.bin), so tfjs-node, the pipeline's
+ * BlobModelRepository and this module all read the same files; saving and loading go through an
+ * in-memory IO handler so every backend (wasm and cpu included) can do both.
+ *
+ *   <dir>/model.json  <dir>/weights.bin  <dir>/metrics.json  <dir>/model-card.md
+ *   <root>/<version>/…  and  <root>/champion.json = { version, promotedAt, previous? }
+ */
+import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
+
+export interface ModelArtifacts {
+  /** model.json as TensorFlow.js writes it (modelTopology, weightsManifest, format, …). */
+  modelJson: Record<string, unknown>;
+  weights: Uint8Array;
+  metrics?: Record<string, unknown>;
+  modelCard?: string;
+}
+
+export interface ModelStore {
+  save(version: string, artifacts: ModelArtifacts): Promise<void>;
+  load(version: string): Promise<ModelArtifacts>;
+  champion(): Promise<string | undefined>;
+  promote(version: string): Promise<void>;
+  list(): Promise<string[]>;
+}
+
+export class ModelStoreError extends Error {
+  override name = 'ModelStoreError';
+}
+
+const VERSION_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
+/** Refuse absurd model files (Table 1 is 2.3 MB of weights). */
+export const MAX_WEIGHTS_BYTES = 512 * 1024 * 1024;
+
+/** Serialises a model to artifacts through a save handler (no tfjs-node needed). */
+export async function modelToArtifacts(tf: typeof tfjs, model: tfjs.LayersModel): Promise<ModelArtifacts> {
+  let captured: tfjs.io.ModelArtifacts | undefined;
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      captured = a;
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+  if (!captured?.weightData || !captured.weightSpecs) throw new ModelStoreError('model produced no weights');
+  const data = captured.weightData;
+  const buffer = Array.isArray(data) ? tf.io.concatenateArrayBuffers(data) : data;
+  return {
+    modelJson: {
+      modelTopology: captured.modelTopology,
+      format: captured.format ?? 'layers-model',
+      generatedBy: captured.generatedBy,
+      convertedBy: captured.convertedBy ?? null,
+      weightsManifest: [{ paths: ['weights.bin'], weights: captured.weightSpecs }],
+    },
+    weights: new Uint8Array(buffer),
+  };
+}
+
+/** Rebuilds a LayersModel from artifacts on whatever backend is active. */
+export async function artifactsToModel(tf: typeof tfjs, a: ModelArtifacts): Promise<tfjs.LayersModel> {
+  const manifest = a.modelJson.weightsManifest as { weights: tfjs.io.WeightsManifestEntry[] }[] | undefined;
+  if (!a.modelJson.modelTopology || !manifest)
+    throw new ModelStoreError('model.json lacks modelTopology or weightsManifest');
+  const weightSpecs = manifest.flatMap((g) => g.weights);
+  const buf = a.weights.buffer.slice(
+    a.weights.byteOffset,
+    a.weights.byteOffset + a.weights.byteLength,
+  ) as ArrayBuffer;
+  return tf.loadLayersModel(
+    tf.io.fromMemory({
+      modelTopology: a.modelJson.modelTopology as tfjs.io.ModelJSON['modelTopology'],
+      weightSpecs,
+      weightData: buf,
+    }),
+  );
+}
+
+async function writeAtomic(path: string, data: string | Uint8Array): Promise<void> {
+  const tmp = `${path}.tmp-${process.pid}`;
+  await writeFile(tmp, data);
+  await rename(tmp, path);
+}
+
+export async function writeModelDir(dir: string, a: ModelArtifacts): Promise<void> {
+  await mkdir(dir, { recursive: true });
+  await writeAtomic(join(dir, 'weights.bin'), a.weights);
+  if (a.metrics) await writeAtomic(join(dir, 'metrics.json'), `${JSON.stringify(a.metrics, null, 2)}\n`);
+  if (a.modelCard) await writeAtomic(join(dir, 'model-card.md'), a.modelCard);
+  // model.json last: its presence marks a complete model folder.
+  await writeAtomic(join(dir, 'model.json'), JSON.stringify(a.modelJson));
+}
+
+export async function readModelDir(dir: string): Promise<ModelArtifacts> {
+  const file = (n: string) => join(dir, n);
+  let modelJson: Record<string, unknown>;
+  try {
+    modelJson = JSON.parse(await readFile(file('model.json'), 'utf8'));
+  } catch (err) {
+    const why =
+      (err as NodeJS.ErrnoException).code === 'ENOENT' ? 'no model.json' : 'model.json is not valid JSON';
+    throw new ModelStoreError(`${dir}: ${why}`);
+  }
+  const wpath = file('weights.bin');
+  const s = await stat(wpath).catch(() => undefined);
+  if (!s) throw new ModelStoreError(`${dir}: no weights.bin`);
+  if (s.size > MAX_WEIGHTS_BYTES)
+    throw new ModelStoreError(`${wpath}: ${s.size} bytes exceeds ${MAX_WEIGHTS_BYTES}`);
+  const weights = new Uint8Array(await readFile(wpath));
+  const metrics = await readFile(file('metrics.json'), 'utf8').then(
+    (t) => JSON.parse(t) as Record<string, unknown>,
+    () => undefined,
+  );
+  const modelCard = await readFile(file('model-card.md'), 'utf8').catch(() => undefined);
+  return { modelJson, weights, metrics, modelCard };
+}
+
+/** models/<version>/ folders under one root plus a champion.json pointer. */
+export class FolderModelStore implements ModelStore {
+  constructor(readonly root: string) {}
+
+  private dir(version: string): string {
+    if (!VERSION_RE.test(version)) throw new ModelStoreError(`bad model version "${version}"`);
+    return join(this.root, version);
+  }
+
+  async save(version: string, artifacts: ModelArtifacts): Promise<void> {
+    await writeModelDir(this.dir(version), artifacts);
+  }
+
+  async load(version: string): Promise<ModelArtifacts> {
+    return readModelDir(this.dir(version));
+  }
+
+  async champion(): Promise<string | undefined> {
+    try {
+      const p = JSON.parse(await readFile(join(this.root, 'champion.json'), 'utf8')) as { version?: unknown };
+      return typeof p.version === 'string' ? p.version : undefined;
+    } catch {
+      return undefined;
+    }
+  }
+
+  async promote(version: string): Promise<void> {
+    await stat(join(this.dir(version), 'model.json')).catch(() => {
+      throw new ModelStoreError(`cannot promote ${version}: not in ${this.root}`);
+    });
+    const previous = await this.champion();
+    await writeAtomic(
+      join(this.root, 'champion.json'),
+      `${JSON.stringify({ version, promotedAt: new Date().toISOString(), previous }, null, 2)}\n`,
+    );
+  }
+
+  async list(): Promise<string[]> {
+    const entries = await readdir(this.root, { withFileTypes: true }).catch(() => []);
+    const out: string[] = [];
+    for (const e of entries) {
+      if (e.isDirectory() && (await stat(join(this.root, e.name, 'model.json')).catch(() => undefined)))
+        out.push(e.name);
+    }
+    return out.sort();
+  }
+}
+
+/**
+ * Loads a model folder, or a store root's champion when `path` holds champion.json. Returns the
+ * artifacts and the folder actually read.
+ */
+export async function resolveModelDir(path: string): Promise<{ dir: string; artifacts: ModelArtifacts }> {
+  if (await stat(join(path, 'model.json')).catch(() => undefined))
+    return { dir: path, artifacts: await readModelDir(path) };
+  const store = new FolderModelStore(path);
+  const champion = await store.champion();
+  if (!champion)
+    throw new ModelStoreError(`${path}: neither a model folder (model.json) nor a store with champion.json`);
+  const dir = join(path, champion);
+  return { dir, artifacts: await readModelDir(dir) };
+}

@@ -1,0 +1,76 @@
+/**
+ * One complete training run, as `galspin train` and scripts/quality-run.sh perform it:
+ * load the survey → train (honest or paper protocol) → evaluate on the test split → model folder with
+ * model.json, weights.bin, metrics.json, model-card.md (and history.csv).
+ */
+import { writeFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
+import { DEFAULT_THRESHOLDS } from '../config/index.ts';
+import { historyCsv } from './callbacks.ts';
+import { codeVersion, type MetricsJson, modelCard, newModelVersion, PAPER_FIGURES } from './card.ts';
+import type { SurveyData } from './data.ts';
+import { evaluateModel } from './evaluate.ts';
+import { modelToArtifacts, writeModelDir } from './store.ts';
+import { type TrainOptions, type TrainResult, trainClassifier } from './train.ts';
+
+export interface TrainRunResult {
+  metrics: MetricsJson;
+  result: TrainResult;
+  dir: string;
+}
+
+export async function trainAndSave(
+  tf: typeof tfjs,
+  backendName: string,
+  data: Pick<SurveyData, 'ids' | 'inputs' | 'labels' | 'kinds' | 'source' | 'hash'>,
+  outDir: string,
+  options: Partial<TrainOptions> = {},
+): Promise<TrainRunResult> {
+  const t0 = performance.now();
+  const result = await trainClassifier(tf, data, options);
+  const seconds = (performance.now() - t0) / 1000;
+  const test = evaluateModel(tf, result.model, result.test, result.validation, result.config.inputSize);
+  const code = codeVersion();
+  const nFast = data.labels.filter((l) => l === 1).length;
+  const metrics: MetricsJson = {
+    modelVersion: newModelVersion(new Date(), code),
+    protocol: options.protocol ?? 'honest',
+    backend: backendName,
+    data: {
+      source: data.source,
+      hash: data.hash,
+      nGalaxies: data.ids.length,
+      nFast,
+      nSlow: data.ids.length - nFast,
+      splitSeed: result.config.seed,
+      split: {
+        train: result.split.train.length,
+        validation: result.split.validation.length,
+        test: result.split.test.length,
+      },
+    },
+    test,
+    history: result.history,
+    paper: PAPER_FIGURES,
+    codeVersion: code,
+    createdAt: new Date().toISOString(),
+    config: result.config,
+    training: {
+      epochs: result.history.length,
+      bestEpoch: result.bestEpoch,
+      stoppedEarly: result.stoppedEarly,
+      trainSamplesPerEpoch: result.trainSamplesPerEpoch,
+      seconds,
+    },
+    thresholds: { ...DEFAULT_THRESHOLDS },
+  };
+  const artifacts = await modelToArtifacts(tf, result.model);
+  await writeModelDir(outDir, {
+    ...artifacts,
+    metrics: metrics as unknown as Record<string, unknown>,
+    modelCard: modelCard(metrics),
+  });
+  await writeFile(join(outDir, 'history.csv'), historyCsv(result.history));
+  return { metrics, result, dir: outDir };
+}
