@@ -19,6 +19,7 @@ export {
   type SamiProductName,
 } from './load.ts';
 export { type GridWeights, type MoranOptions, type MoranResult, moransI, twoSidedNormalP } from './moran.ts';
+export { type MapMoran, moranOfMap } from './moranOfMap.ts';
 export { ellipseFromMoments, halfLightRadius } from './photometry.ts';
 export {
   cropCentre,

@@ -96,7 +96,7 @@ export function moransI(
   let sum = 0;
   for (let i = 0; i < size; i++) {
     const v = values[i];
-    if (valid[i] && v === v && v !== Infinity && v !== -Infinity) {
+    if (valid[i] && Number.isFinite(v)) {
       ok[i] = 1;
       cells[n++] = i;
       sum += v;

@@ -1,4 +1,146 @@
-import type { Command } from 'commander';
+import cliProgress from 'cli-progress';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { FitsError } from '../../fits/index.ts';
+import { loadKinematicMap, MapError, type MapMoran, moranOfMap } from '../../maps/index.ts';
 
-// Placeholder until the owning issue lands: registers nothing.
-export function register(_program: Command): void {}
+type Format = 'table' | 'json' | 'jsonl' | 'csv';
+
+const COLUMNS = [
+  'file',
+  'galaxy_id',
+  'survey',
+  'region',
+  'weights',
+  'n',
+  'I',
+  'expected',
+  'z',
+  'p_norm',
+  'p_sim',
+] as const;
+
+function row(file: string, m: MapMoran): (string | number)[] {
+  return [
+    file,
+    m.galaxyId,
+    m.survey,
+    m.region,
+    m.weights,
+    m.n,
+    m.I,
+    m.expected,
+    m.z,
+    m.pAnalytic,
+    m.pPermutation ?? '',
+  ];
+}
+
+function fmt(x: string | number): string {
+  if (typeof x === 'string') return x;
+  if (Number.isInteger(x)) return String(x);
+  return Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toFixed(4);
+}
+
+function csvCell(s: string): string {
+  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+}
+
+/** `galspin moran`: global Moran's I of velocity maps. */
+export function register(program: Command): void {
+  program
+    .command('moran')
+    .description("global Moran's I of stellar velocity maps (valid spaxels only) with z-score and p-values")
+    .argument('<files...>', 'SAMI stellar-velocity or MaNGA MAPS files')
+    .addOption(new Option('--weights <w>', 'grid contiguity').choices(['rook', 'queen']).default('rook'))
+    .option(
+      '--permutations <n>',
+      'random permutations for the pseudo p-value (PySAL uses 999; 0 = none)',
+      (v: string) => {
+        const n = Number(v);
+        if (!Number.isInteger(n) || n < 0 || n > 99_999)
+          throw new InvalidArgumentError('must be an integer in 0..99999');
+        return n;
+      },
+      0,
+    )
+    .option('--seed <int>', 'seed of the permutations', (v: string) => Number.parseInt(v, 10), 12345)
+    .option('--full', 'use the whole map instead of the centred 40×40 network input')
+    .addOption(
+      new Option('--format <format>', 'output format')
+        .choices(['table', 'json', 'jsonl', 'csv'])
+        .default('table'),
+    )
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+I = (n/S0) Σ wij zi zj / Σ zi² with row-standardised weights; p_norm is two-sided under normality,
+p_sim = (larger + 1)/(permutations + 1) as in PySAL esda. An unusable file prints one line on
+stderr, the others go on, and the exit code is 1.
+
+Example:
+  galspin moran test/fixtures/fits/105420_stellar-velocity_default_two-moment.fits --permutations 999
+  galspin moran runs/survey/fits/*_stellar-velocity_default_two-moment.fits --format csv > moran.csv`,
+    )
+    .action(
+      async (
+        files: string[],
+        o: { weights: 'rook' | 'queen'; permutations: number; seed: number; full?: boolean; format: Format },
+      ) => {
+        const bar =
+          process.stderr.isTTY && files.length > 20
+            ? new cliProgress.SingleBar(
+                { format: 'moran [{bar}] {value}/{total} maps' },
+                cliProgress.Presets.shades_classic,
+              )
+            : undefined;
+        bar?.start(files.length, 0);
+        const rows: (string | number)[][] = [];
+        let failed = 0;
+        if (o.format === 'csv') process.stdout.write(`${COLUMNS.join(',')}\n`);
+        for (const file of files) {
+          try {
+            const m = moranOfMap(await loadKinematicMap(file), {
+              weights: o.weights,
+              permutations: o.permutations,
+              seed: o.seed,
+              region: o.full ? 'full' : 'crop40',
+            });
+            const r = row(file, m);
+            if (o.format === 'csv') process.stdout.write(`${r.map((c) => csvCell(String(c))).join(',')}\n`);
+            else if (o.format === 'json' || o.format === 'jsonl') {
+              process.stdout.write(
+                `${JSON.stringify(Object.fromEntries(COLUMNS.map((c, i) => [c, r[i] === '' ? null : r[i]])))}\n`,
+              );
+            } else rows.push(r);
+          } catch (err) {
+            if (!(err instanceof MapError || err instanceof FitsError || (err as NodeJS.ErrnoException).code))
+              throw err;
+            failed++;
+            const msg =
+              err instanceof MapError || err instanceof FitsError
+                ? err.message
+                : `${file}: ${(err as Error).message}`;
+            process.stderr.write(`galspin: ${msg.split('\n')[0]}\n`);
+          }
+          bar?.increment();
+        }
+        bar?.stop();
+        if (o.format === 'table' && rows.length > 0) {
+          const cells = [COLUMNS.map(String), ...rows.map((r) => r.map(fmt))];
+          const widths = COLUMNS.map((_, i) => Math.max(...cells.map((c) => c[i].length)));
+          process.stdout.write(
+            cells
+              .map((c) =>
+                c
+                  .map((s, i) => s.padEnd(widths[i]))
+                  .join('  ')
+                  .trimEnd(),
+              )
+              .join('\n') + '\n',
+          );
+        }
+        if (failed > 0) process.exitCode = 1;
+      },
+    );
+}

@@ -1,0 +1,52 @@
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { loadKinematicMap } from '../../maps/load.ts';
+import { moranOfMap } from '../../maps/moranOfMap.ts';
+import { main } from '../main.ts';
+
+const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/fits');
+const SAMI = join(FIXTURES, '105420_stellar-velocity_default_two-moment.fits');
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  process.exitCode = undefined;
+  const code = await main(['node', 'galspin', ...args]);
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('galspin moran', () => {
+  it('prints one JSON line per map with I, z and p values matching moranOfMap', async () => {
+    const r = await run(['moran', SAMI, '--format', 'jsonl', '--permutations', '99', '--seed', '3']);
+    expect(r.code).toBe(0);
+    const line = JSON.parse(r.out.trim());
+    const direct = moranOfMap(await loadKinematicMap(SAMI), { permutations: 99, seed: 3 });
+    expect(line.galaxy_id).toBe('105420');
+    expect(line.n).toBe(348);
+    expect(line.I).toBe(direct.I);
+    expect(line.p_sim).toBe(direct.pPermutation);
+    // a rotating galaxy: strongly autocorrelated, beats every permutation
+    expect(line.I).toBeGreaterThan(0.8);
+    expect(line.p_sim).toBeCloseTo(0.01, 12);
+  });
+
+  it('names an unusable file on stderr, goes on, and exits 1', async () => {
+    const r = await run(['moran', join(FIXTURES, 'arange.fits'), SAMI, '--format', 'csv']);
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/arange\.fits: not a SAMI/);
+    const lines = r.out.trim().split('\n');
+    expect(lines[0]).toBe('file,galaxy_id,survey,region,weights,n,I,expected,z,p_norm,p_sim');
+    expect(lines).toHaveLength(2);
+  });
+
+  it('rejects a bad --weights with a usage error', async () => {
+    const r = await run(['moran', SAMI, '--weights', 'bishop']);
+    expect(r.code).toBe(2);
+  });
+});
