@@ -1,4 +1,68 @@
+import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { MetricsError } from '../../report/metrics.ts';
+import { writeReport } from '../../report/report.ts';
+import { ReportInputError } from '../../report/sources.ts';
+import { InputError } from '../errors.ts';
 
-// Placeholder until the owning issue lands: registers nothing.
-export function register(_program: Command): void {}
+/** `galspin report`: the paper's figures and a static HTML report from a model folder (+ a run's results). */
+export function register(program: Command): void {
+  program
+    .command('report')
+    .description(
+      "write a static HTML report with the paper's figures from a model folder and a run's results",
+    )
+    .requiredOption('--model <dir>', 'model folder with metrics.json (and model-card.md)')
+    .option(
+      '--results <file|dir>',
+      'result rows (galspin query --format jsonl|json|csv) or a run folder with maps/, attributions/',
+    )
+    .option('--bucket <dir>', 'folder with maps/ and attributions/ when not the --results folder')
+    .option('--catalogue <csv>', 'labels (catid,label) to tell unknown galaxies from labelled ones')
+    .requiredOption('--out <dir>', 'output folder: index.html + figures/')
+    .addHelpText(
+      'after',
+      `
+Figures: confusion matrix, ROC (log FPR), P(fast) vs truth, misclassified maps, unknown-galaxy
+histogram (0.05/0.95 thresholds), Moran's I fast vs slow, Moran scatter, velocity | IG panels,
+reliability diagram, training curves. A figure whose input is missing is listed as not drawn.
+Self-contained: no network resources; open DIR/index.html in any browser.
+
+Example:
+  galspin report --model models/demo --results .galspin --catalogue runs/survey/catalogue.csv --out runs/report`,
+    )
+    .action(
+      async (o: { model: string; results?: string; bucket?: string; catalogue?: string; out: string }) => {
+        const bar = process.stderr.isTTY
+          ? new cliProgress.SingleBar(
+              { format: 'report [{bar}] {value}/{total} figures {eta}s {name}' },
+              cliProgress.Presets.shades_classic,
+            )
+          : undefined;
+        bar?.start(10, 0, { name: '' });
+        try {
+          const r = await writeReport({
+            modelDir: o.model,
+            results: o.results,
+            bucket: o.bucket,
+            catalogue: o.catalogue,
+            out: o.out,
+            onProgress: (done, total, name) => {
+              bar?.setTotal(total);
+              bar?.update(done, { name });
+            },
+          });
+          bar?.stop();
+          const drawn = r.figures.filter((f) => f.endsWith('.png')).length;
+          process.stdout.write(
+            `${r.indexHtml}: ${drawn} figures${r.skipped.length ? `, not drawn: ${r.skipped.map((s) => s.name).join(', ')}` : ''}\n`,
+          );
+        } catch (err) {
+          bar?.stop();
+          if (err instanceof ReportInputError || err instanceof MetricsError)
+            throw new InputError(err.message);
+          throw err;
+        }
+      },
+    );
+}

@@ -1,0 +1,53 @@
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_DIR } from './fixtures.ts';
+import { MetricsError } from './metrics.ts';
+import { writeReport } from './report.ts';
+import { ReportInputError } from './sources.ts';
+
+describe('writeReport', () => {
+  it('from metrics.json alone draws the metric figures and lists the map figures as not drawn', async () => {
+    const out = mkdtempSync(join(tmpdir(), 'galspin-report-'));
+    const r = await writeReport({
+      modelDir: join(FIXTURE_DIR, 'model'),
+      out,
+      now: () => new Date('2026-11-25T19:00:00Z'),
+    });
+    const pngs = r.figures.filter((f) => f.endsWith('.png')).map((f) => f.split('/').pop());
+    expect(pngs).toEqual([
+      'confusion-matrix.png',
+      'roc.png',
+      'probability-distribution.png',
+      'reliability.png',
+      'training-curves.png',
+    ]);
+    expect(r.skipped.map((s) => s.name)).toEqual([
+      'misclassified-gallery',
+      'unknown-probabilities',
+      'moran-histogram',
+      'moran-scatter',
+      'attribution-panels',
+    ]);
+    const html = readFileSync(r.indexHtml, 'utf8');
+    expect(html).toContain('data-metric="accuracy" data-value="0.952096"');
+    expect(html).toContain('Not drawn: misclassified-gallery (no stored maps');
+    expect(html).toContain('<h1>Model card: 2026-11-25T19-00-00Z-fixture</h1>');
+    expect(html).not.toMatch(/(src|href)="https?:/); // nothing from the network
+    for (const f of r.figures) expect(existsSync(f)).toBe(true);
+  });
+
+  it('names the missing or malformed metrics.json', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'galspin-model-'));
+    await expect(writeReport({ modelDir: dir, out: join(dir, 'out') })).rejects.toThrow(ReportInputError);
+    writeFileSync(
+      join(dir, 'metrics.json'),
+      JSON.stringify({ modelVersion: 'v', test: { accuracy: 'high' } }),
+    );
+    await expect(writeReport({ modelDir: dir, out: join(dir, 'out') })).rejects.toThrow(MetricsError);
+    await expect(writeReport({ modelDir: dir, out: join(dir, 'out') })).rejects.toThrow(
+      /metrics\.json: test\.confusion/,
+    );
+  });
+});

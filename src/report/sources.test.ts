@@ -1,0 +1,88 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { FIXTURE_DIR } from './fixtures.ts';
+import { writeNpy } from './npy.ts';
+import {
+  loadAttribution,
+  loadVelocityMap,
+  parseCsv,
+  parseResults,
+  ReportInputError,
+  readLabels,
+  readResults,
+} from './sources.ts';
+
+describe('parseCsv', () => {
+  it('handles quotes, doubled quotes, CRLF and blank lines', () => {
+    expect(parseCsv('a,b\r\n"x, y","say ""hi"""\r\n\r\n1,2')).toEqual([
+      { a: 'x, y', b: 'say "hi"' },
+      { a: '1', b: '2' },
+    ]);
+  });
+});
+
+describe('parseResults', () => {
+  it('reads ResultRow JSON (nested uncertainty, moransI) and flattened CSV alike', () => {
+    const json = parseResults(
+      JSON.stringify([
+        {
+          galaxyId: 'g1',
+          status: 'CLASSIFIED',
+          probability: 0.7,
+          class: 'uncertain',
+          uncertainty: { mean: 0.7, std: 0.1, passes: 20 },
+          moransI: 0.5,
+        },
+      ]),
+      'r.json',
+    );
+    const csv = parseResults(
+      'galaxyId,status,probability,class,uncertainty.std,moransI\ng1,CLASSIFIED,0.7,uncertain,0.1,0.5\n',
+      'r.csv',
+    );
+    expect(json).toEqual(csv);
+    expect(json[0]).toMatchObject({ galaxyId: 'g1', probability: 0.7, std: 0.1, moransI: 0.5 });
+  });
+
+  it('names the file on malformed input', () => {
+    expect(() => parseResults('{"galaxyId":', 'bad.jsonl')).toThrow(/bad\.jsonl: cannot parse results/);
+  });
+
+  it('reads the fixture export and keeps rejected rows with their reason', async () => {
+    const rows = await readResults(FIXTURE_DIR);
+    expect(rows.length).toBe(288);
+    expect(rows.find((r) => r.status === 'REJECTED')?.reason).toMatch(/no finite spaxels/);
+  });
+});
+
+describe('readLabels', () => {
+  it('reads catid,label from a simulate catalogue and refuses a CSV without them', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'galspin-labels-'));
+    writeFileSync(join(dir, 'c.csv'), 'catid,label,kind\n1,fast,disc\n2,slow,kdc\n3,unknown,disc\n');
+    writeFileSync(join(dir, 'bad.csv'), 'x,y\n1,2\n');
+    expect([...(await readLabels(join(dir, 'c.csv')))]).toEqual([
+      ['1', 'fast'],
+      ['2', 'slow'],
+      ['3', 'unknown'],
+    ]);
+    await expect(readLabels(join(dir, 'bad.csv'))).rejects.toThrow(ReportInputError);
+  });
+});
+
+describe('map loaders', () => {
+  it('reads .npy maps and attributions and reports absent ones as undefined', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'galspin-maps-'));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'maps'));
+    mkdirSync(join(dir, 'attributions', 'v1'), { recursive: true });
+    writeFileSync(join(dir, 'maps', 'g.npy'), writeNpy(new Float32Array([1, 2, 3, 4, 5, 6]), [2, 3]));
+    writeFileSync(join(dir, 'attributions', 'v1', 'g.npy'), writeNpy(new Float32Array(6), [2, 3]));
+    const m = await loadVelocityMap(dir, 'g');
+    expect(m).toMatchObject({ width: 3, height: 2 });
+    expect(Array.from(m?.values ?? [])).toEqual([1, 2, 3, 4, 5, 6]);
+    expect((await loadAttribution(dir, 'v1', 'g'))?.width).toBe(3);
+    expect(await loadVelocityMap(dir, 'nope')).toBeUndefined();
+  });
+});

@@ -1,0 +1,208 @@
+/**
+ * Where the report's data comes from, read leniently so that a report can be made from whatever a
+ * run left behind:
+ * - result rows: a `galspin query --format json|jsonl|csv` export, or a folder holding one
+ *   (`results.jsonl|json|csv`), in the ResultRow shape of src/config/rows.ts;
+ * - maps and attributions: a bucket folder (the embedded pipeline's `<GALSPIN_HOME>/bucket`, or any
+ *   folder with `maps/` and `attributions/<modelVersion>/`), maps as `maps/<id>.bin` (src/pipeline
+ *   map codec) or `maps/<id>.npy`, attributions as `.npy` (float32, 40×40, row-major);
+ * - labels: a catalogue CSV with `catid` (or `galaxyId`) and `label` columns (galspin simulate writes one).
+ */
+import { existsSync, statSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { join } from 'node:path';
+import { LIMITS } from '../config/index.ts';
+import { parseNpy } from './npy.ts';
+
+export type ReportLabel = 'fast' | 'slow' | 'unknown';
+
+/** One galaxy's outcome, normalised from a ResultRow (or an older/looser export). */
+export interface ReportRow {
+  galaxyId: string;
+  modelVersion?: string;
+  status: string;
+  probability?: number;
+  class?: string;
+  /** MC-dropout spread of P(fast). */
+  std?: number;
+  moransI?: number;
+  lambdaRe?: number;
+  label?: ReportLabel;
+  reason?: string;
+}
+
+export class ReportInputError extends Error {
+  override name = 'ReportInputError';
+}
+
+const RESULT_FILES = ['results.jsonl', 'results.json', 'results.csv'];
+
+function num(v: unknown): number | undefined {
+  if (v === null || v === undefined || v === '') return undefined;
+  const n = typeof v === 'number' ? v : Number(v);
+  return Number.isFinite(n) ? n : undefined;
+}
+
+function labelOf(v: unknown): ReportLabel | undefined {
+  if (v === 1 || v === '1') return 'fast';
+  if (v === 0 || v === '0') return 'slow';
+  const s = typeof v === 'string' ? v.trim().toLowerCase() : '';
+  return s === 'fast' || s === 'slow' || s === 'unknown' ? s : undefined;
+}
+
+/** Normalises one row object (JSON or CSV, nested or flattened uncertainty). */
+export function normaliseRow(o: Record<string, unknown>): ReportRow | undefined {
+  const galaxyId = o.galaxyId ?? o.galaxy_id ?? o.catid;
+  if (galaxyId === undefined || galaxyId === '') return undefined;
+  const unc = (o.uncertainty ?? {}) as Record<string, unknown>;
+  return {
+    galaxyId: String(galaxyId),
+    modelVersion: o.modelVersion === undefined ? undefined : String(o.modelVersion),
+    status: String(o.status ?? (o.probability !== undefined ? 'CLASSIFIED' : 'UNKNOWN')),
+    probability: num(o.probability ?? o.p),
+    class: o.class === undefined || o.class === '' ? undefined : String(o.class),
+    std: num(unc.std ?? o.uncertaintyStd ?? o['uncertainty.std'] ?? o.std),
+    moransI: num(o.moransI ?? o.moranI ?? o.morans_i),
+    lambdaRe: num(o.lambdaRe ?? o.lambda_re),
+    label: labelOf(o.label ?? o.truth),
+    reason: o.reason === undefined || o.reason === '' ? undefined : String(o.reason),
+  };
+}
+
+/** Minimal RFC 4180 CSV: quoted fields, doubled quotes, CRLF; first line = header. */
+export function parseCsv(text: string): Record<string, string>[] {
+  const records: string[][] = [];
+  let field = '';
+  let record: string[] = [];
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (quoted) {
+      if (ch === '"' && text[i + 1] === '"') {
+        field += '"';
+        i++;
+      } else if (ch === '"') quoted = false;
+      else field += ch;
+    } else if (ch === '"') quoted = true;
+    else if (ch === ',') {
+      record.push(field);
+      field = '';
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      record.push(field);
+      if (record.some((f) => f !== '')) records.push(record);
+      record = [];
+      field = '';
+    } else field += ch;
+  }
+  record.push(field);
+  if (record.some((f) => f !== '')) records.push(record);
+  const [header, ...body] = records;
+  if (!header) return [];
+  return body.map((r) => Object.fromEntries(header.map((h, k) => [h.trim(), r[k] ?? ''])));
+}
+
+async function readLimited(file: string, limit: number): Promise<string> {
+  const size = statSync(file).size;
+  if (size > limit) throw new ReportInputError(`${file}: ${size} bytes exceeds the ${limit}-byte limit`);
+  return readFile(file, 'utf8');
+}
+
+/** Parses result rows from text; the format follows the file suffix (.jsonl, .json, .csv). */
+export function parseResults(text: string, file: string): ReportRow[] {
+  let objects: Record<string, unknown>[];
+  try {
+    if (file.endsWith('.csv')) objects = parseCsv(text);
+    else if (file.endsWith('.jsonl') || file.endsWith('.ndjson')) {
+      objects = text
+        .split('\n')
+        .filter((l) => l.trim())
+        .map((l) => JSON.parse(l));
+    } else {
+      const json = JSON.parse(text);
+      objects = Array.isArray(json) ? json : (json.rows ?? json.items ?? json.results ?? []);
+    }
+  } catch (err) {
+    throw new ReportInputError(`${file}: cannot parse results (${(err as Error).message.split('\n')[0]})`);
+  }
+  if (!Array.isArray(objects)) throw new ReportInputError(`${file}: expected an array of result rows`);
+  return objects.flatMap((o) => {
+    const r = o && typeof o === 'object' ? normaliseRow(o) : undefined;
+    return r ? [r] : [];
+  });
+}
+
+/** Result rows from a file, or from `results.{jsonl,json,csv}` in a folder (none there → []). */
+export async function readResults(fileOrDir: string): Promise<ReportRow[]> {
+  if (!existsSync(fileOrDir)) throw new ReportInputError(`${fileOrDir}: no such file or folder`);
+  let file = fileOrDir;
+  if (statSync(fileOrDir).isDirectory()) {
+    const found = RESULT_FILES.map((f) => join(fileOrDir, f)).find(existsSync);
+    if (!found) return [];
+    file = found;
+  }
+  return parseResults(await readLimited(file, LIMITS.maxCatalogBytes * 4), file);
+}
+
+/** Labels by galaxy id from a catalogue CSV (`catid`|`galaxyId`, `label`). */
+export async function readLabels(file: string): Promise<Map<string, ReportLabel>> {
+  if (!existsSync(file)) throw new ReportInputError(`${file}: no such catalogue`);
+  const rows = parseCsv(await readLimited(file, LIMITS.maxCatalogBytes));
+  const out = new Map<string, ReportLabel>();
+  for (const r of rows) {
+    const id = r.catid ?? r.galaxyId ?? r.galaxy_id;
+    const label = labelOf(r.label);
+    if (id && label) out.set(id, label);
+  }
+  if (rows.length > 0 && out.size === 0) throw new ReportInputError(`${file}: no catid/label columns`);
+  return out;
+}
+
+/** A 2-D map for drawing: NaN where not valid. */
+export interface GalaxyMap {
+  width: number;
+  height: number;
+  values: Float32Array;
+  valid?: Uint8Array;
+}
+
+/** Bucket folder root for maps and attributions: `<dir>/bucket` when it exists, else `<dir>`. */
+export function bucketRoot(dir: string): string {
+  const inner = join(dir, 'bucket');
+  return existsSync(inner) && statSync(inner).isDirectory() ? inner : dir;
+}
+
+function squareFromNpy(bytes: Uint8Array, file: string): GalaxyMap {
+  const a = parseNpy(bytes, file);
+  const [h, w] = a.shape.length === 2 ? a.shape : [Math.sqrt(a.data.length), Math.sqrt(a.data.length)];
+  if (!Number.isInteger(w) || w * h !== a.data.length) throw new ReportInputError(`${file}: not a 2-D map`);
+  return { width: w, height: h, values: Float32Array.from(a.data) };
+}
+
+/**
+ * Reads `maps/<id>.bin` (GSPM map codec: magic, version, JSON meta, float32 input, valid bytes)
+ * or `maps/<id>.npy`; masked spaxels become NaN so they draw grey rather than as zero velocity.
+ */
+export async function loadVelocityMap(root: string, galaxyId: string): Promise<GalaxyMap | undefined> {
+  const bin = join(root, 'maps', `${galaxyId}.bin`);
+  if (existsSync(bin)) {
+    const { decodeStoredMap } = await import('../pipeline/map-codec.ts');
+    const m = decodeStoredMap(new Uint8Array(await readFile(bin)), bin);
+    const values = Float32Array.from(m.input, (v, i) => (m.valid[i] ? v : Number.NaN));
+    return { width: m.meta.size, height: m.meta.size, values, valid: m.valid };
+  }
+  const npy = join(root, 'maps', `${galaxyId}.npy`);
+  if (existsSync(npy)) return squareFromNpy(new Uint8Array(await readFile(npy)), npy);
+  return undefined;
+}
+
+/** Reads `attributions/<modelVersion>/<id>.npy`. */
+export async function loadAttribution(
+  root: string,
+  modelVersion: string,
+  galaxyId: string,
+): Promise<GalaxyMap | undefined> {
+  const file = join(root, 'attributions', modelVersion, `${galaxyId}.npy`);
+  if (!existsSync(file)) return undefined;
+  return squareFromNpy(new Uint8Array(await readFile(file)), file);
+}
