@@ -51,7 +51,7 @@ describe('model store', () => {
     const wasm = await initBackend('wasm', { log: () => {} });
     const onWasm = await artifactsToModel(wasm.tf, back);
     const p = predictProbabilities(wasm.tf, onWasm, maps, 40);
-    p.forEach((v, i) => expect(Math.abs(v - before[i])).toBeLessThan(1e-4));
+    for (let i = 0; i < p.length; i++) expect(Math.abs(p[i] - before[i])).toBeLessThan(1e-4);
     model.dispose();
     reloaded.dispose();
     onWasm.dispose();

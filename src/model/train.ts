@@ -88,7 +88,7 @@ function pick(d: LabeledMaps | MapSet, idx: readonly number[]): MapSet {
 /** Stacks maps into an [n, size, size, 1] tensor. */
 export function stack(tf: typeof tfjs, inputs: readonly Float32Array[], size: number): tfjs.Tensor4D {
   const buf = new Float32Array(inputs.length * size * size);
-  inputs.forEach((x, i) => buf.set(x, i * size * size));
+  for (let i = 0; i < inputs.length; i++) buf.set(inputs[i], i * size * size);
   return tf.tensor4d(buf, [inputs.length, size, size, 1]);
 }
 
