@@ -71,7 +71,7 @@ function layout(table: Table): Field[] {
         return { column, width: 4, tform: '1J' };
       case 'bool':
         return { column, width: 1, tform: '1L' };
-      case 'string': {
+      default: {
         const longest = Math.max(
           1,
           ...table.rows.map((r) =>

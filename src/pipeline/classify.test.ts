@@ -1,0 +1,183 @@
+import type * as tfjs from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { ClassifyMessageInput } from '../config/index.ts';
+import { initBackend } from '../model/backend.ts';
+import { buildModel } from '../model/network.ts';
+import { keys } from './keys.ts';
+import { encodeStoredMap } from './map-codec.ts';
+import { BlobModelRepository } from './model-repo.ts';
+import { readNpyFloat32 } from './npy.ts';
+import { MemoryBlobStore, MemoryIndex, MemoryQueue } from './testing/memory.ts';
+import { RepositoryClassifierSource } from './tf-classifier.ts';
+import { runWorker } from './worker.ts';
+
+let tf: typeof tfjs;
+let backend: string;
+
+beforeAll(async () => {
+  const b = await initBackend(process.env.GALSPIN_BACKEND ?? 'auto', { log: () => {} });
+  tf = b.tf;
+  backend = b.name;
+});
+
+/** A rotating-disc velocity field (fast-rotator-like) or noise (slow-like), 40×40, masked outside r=18. */
+function velocityInput(kind: 'disc' | 'noise', seed: number): { input: Float32Array; valid: Uint8Array } {
+  const input = new Float32Array(1600);
+  const valid = new Uint8Array(1600);
+  let s = seed;
+  const rand = () => ((s = (s * 1103515245 + 12345) % 2147483648) / 2147483648) * 2 - 1;
+  for (let r = 0; r < 40; r++) {
+    for (let c = 0; c < 40; c++) {
+      const x = c - 19.5;
+      const y = r - 19.5;
+      if (x * x + y * y > 18 * 18) continue;
+      valid[r * 40 + c] = 1;
+      input[r * 40 + c] = kind === 'disc' ? (200 * x) / (Math.hypot(x, y) + 3) / 200 : rand() * 0.3;
+    }
+  }
+  return { input, valid };
+}
+
+async function putMap(blobs: MemoryBlobStore, galaxyId: string, kind: 'disc' | 'noise', seed: number) {
+  const { input, valid } = velocityInput(kind, seed);
+  const provenance = {
+    sourceKey: `incoming/t/${galaxyId}_stellar-velocity_default_two-moment.fits`,
+    sourceEtag: `etag-${galaxyId}`,
+    survey: 'synthetic' as const,
+    preprocessedAt: new Date().toISOString(),
+  };
+  await blobs.put(
+    keys.mapData(galaxyId),
+    encodeStoredMap({
+      meta: {
+        galaxyId,
+        size: 40,
+        provenance,
+        science: { moransI: kind === 'disc' ? 0.9 : 0.05, nValid: 1000, lambdaRe: 0.5, ellipticity: 0.3 },
+        sourceGrid: { width: 50, height: 50, pixelScaleArcsec: 0.5 },
+      },
+      input,
+      valid,
+    }),
+  );
+  const msg: ClassifyMessageInput = {
+    galaxyId,
+    mapKey: keys.mapData(galaxyId),
+    provenance,
+    runId: 't',
+    enqueuedAt: new Date().toISOString(),
+  };
+  return JSON.stringify(msg);
+}
+
+async function setup(opts: { champion: boolean; seed?: number } = { champion: true }) {
+  const blobs = new MemoryBlobStore();
+  const index = new MemoryIndex();
+  const queue = new MemoryQueue({ visibilitySeconds: 0, maxReceiveCount: 3 });
+  const repo = new BlobModelRepository(blobs);
+  if (opts.champion) {
+    const model = buildModel(tf, { convFilters: [4], denseUnits: [8], seed: opts.seed ?? 1 });
+    await repo.saveModel(tf, 'v1', model, { metrics: { test: { calibration: { temperature: 1.5 } } } });
+    model.dispose();
+    await repo.promote('v1');
+  }
+  const models = new RepositoryClassifierSource(tf, backend, repo, {
+    igSteps: 16,
+    mcPasses: 4,
+    championTtlMs: 0,
+  });
+  return { blobs, index, queue, repo, models };
+}
+
+describe('classify worker', () => {
+  it('classifies each map once: result row, attribution .npy/.png, source row CLASSIFIED, messages deleted', async () => {
+    const { blobs, index, queue, models } = await setup();
+    const ids = ['g1', 'g2', 'g3'];
+    await queue.sendBatch(
+      await Promise.all(ids.map((id, i) => putMap(blobs, id, i % 2 ? 'noise' : 'disc', i + 1))),
+    );
+    const stats = await runWorker(
+      { blobs, index, queue, models },
+      { batchSize: 8, batchMs: 50, waitSeconds: 0, visibilitySeconds: 30, untilEmpty: true },
+    );
+    expect(stats.classified).toBe(3);
+    expect(await queue.depth()).toEqual({ visible: 0, inFlight: 0, deadLettered: 0 });
+    for (const id of ids) {
+      const row = await index.getResult(id, 'v1');
+      expect(row?.status).toBe('CLASSIFIED');
+      if (row?.status !== 'CLASSIFIED') continue;
+      expect(row.probability).toBeCloseTo(1 / (1 + Math.exp(-(row.logit as number) / 1.5)), 10);
+      expect(row.uncertainty.passes).toBe(4);
+      expect(row.moransI).toBe(id === 'g2' ? 0.05 : 0.9);
+      expect(row.lambdaRe).toBe(0.5);
+      const npy = readNpyFloat32(await blobs.get(row.attributionKeys.array));
+      expect(npy.shape).toEqual([40, 40]);
+      // Completeness (Sundararajan et al. 2017): Σ IG ≈ F(x) − F(0), up to the quadrature error.
+      expect(row.completenessGap).toBeLessThan(0.05);
+      expect(npy.data.some((v) => v !== 0)).toBe(true);
+      expect((await blobs.head(row.attributionKeys.png))?.size).toBeGreaterThan(100);
+      expect((await index.getSource(row.sourceKey))?.status).toBe('CLASSIFIED');
+    }
+  });
+
+  it('a redelivered message overwrites its row: one row per (galaxy, model)', async () => {
+    const { blobs, index, queue, models } = await setup();
+    const body = await putMap(blobs, 'g1', 'disc', 1);
+    await queue.sendBatch([body, body]);
+    await runWorker(
+      { blobs, index, queue, models },
+      { batchSize: 1, batchMs: 0, waitSeconds: 0, visibilitySeconds: 30, untilEmpty: true },
+    );
+    expect([...index.results.keys()]).toEqual(['g1#v1']);
+  });
+
+  it('a poison message is dead-lettered after 3 receives and redrive brings it back', async () => {
+    const { blobs, index, queue, models } = await setup();
+    await queue.sendBatch(['{"not":"a classify message"}', await putMap(blobs, 'ok', 'disc', 2)]);
+    const stats = await runWorker(
+      { blobs, index, queue, models },
+      { batchSize: 4, batchMs: 0, waitSeconds: 0, visibilitySeconds: 0, untilEmpty: true },
+    );
+    expect(stats.classified).toBe(1);
+    expect(stats.retried).toBe(3);
+    expect((await queue.depth()).deadLettered).toBe(1);
+    expect(await queue.redrive()).toBe(1);
+    expect((await queue.depth()).visible).toBe(1);
+  });
+
+  it('without a champion nothing is deleted, and a message on its last receive marks its source FAILED', async () => {
+    const { blobs, index, queue, models } = await setup({ champion: false });
+    const body = await putMap(blobs, 'g9', 'disc', 9);
+    await queue.sendBatch([body]);
+    await runWorker(
+      { blobs, index, queue, models },
+      { batchSize: 4, batchMs: 0, waitSeconds: 0, visibilitySeconds: 0, untilEmpty: true },
+    );
+    expect(index.results.size).toBe(0);
+    expect((await queue.depth()).deadLettered).toBe(1);
+    const src = await index.getSource('incoming/t/g9_stellar-velocity_default_two-moment.fits');
+    expect(src?.status).toBe('FAILED');
+    expect(src?.reason).toMatch(/dead-lettered after 3 receives: no champion model/);
+  });
+
+  it('picks up a newly promoted champion without restarting', async () => {
+    const { blobs, index, queue, repo, models } = await setup();
+    await queue.sendBatch([await putMap(blobs, 'a', 'disc', 1)]);
+    await runWorker(
+      { blobs, index, queue, models },
+      { batchSize: 4, batchMs: 0, waitSeconds: 0, visibilitySeconds: 30, untilEmpty: true },
+    );
+    const m2 = buildModel(tf, { convFilters: [4], denseUnits: [8], seed: 7 });
+    await repo.saveModel(tf, 'v2', m2);
+    m2.dispose();
+    await repo.promote('v2');
+    await queue.sendBatch([await putMap(blobs, 'b', 'disc', 3)]);
+    await runWorker(
+      { blobs, index, queue, models },
+      { batchSize: 4, batchMs: 0, waitSeconds: 0, visibilitySeconds: 30, untilEmpty: true },
+    );
+    expect(await index.getResult('a', 'v1')).toBeDefined();
+    expect(await index.getResult('b', 'v2')).toBeDefined();
+    expect(await index.getResult('b', 'v1')).toBeUndefined();
+  });
+});

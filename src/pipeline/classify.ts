@@ -1,0 +1,215 @@
+/**
+ * Classify: a batch of classify messages → champion (or requested) model → probability,
+ * uncertainty and attribution per galaxy → `attributions/<modelVersion>/<galaxyId>.npy|.png` →
+ * one result row per (galaxy, model version) → source rows CLASSIFIED. The caller deletes the
+ * messages only after this resolves, so a crash anywhere redelivers and the upserts absorb repeats.
+ */
+import { type ClassifyMessage, parseClassifyMessage, type ResultRow } from '../config/index.ts';
+import type { BlobStore, QueueMessage, ResultIndex } from '../ports.ts';
+import type { Classifier, ClassifierSource } from './classifier.ts';
+import { isPermanentInputError, NoChampionError, oneLine } from './errors.ts';
+import { attributionPng } from './heatmap.ts';
+import { keys } from './keys.ts';
+import { type PipelineLogger, silentLogger } from './logger.ts';
+import { decodeStoredMap, type StoredMap } from './map-codec.ts';
+import { writeNpyFloat32 } from './npy.ts';
+
+export interface ClassifyDeps {
+  blobs: BlobStore;
+  index: ResultIndex;
+  models: ClassifierSource;
+  log?: PipelineLogger;
+  now?: () => Date;
+}
+
+export interface BatchOutcome {
+  /** Receipt handles safe to delete: classified, or recorded as FAILED for a permanent reason. */
+  done: string[];
+  /** Left on the queue for redelivery (transient failure), with the reason. */
+  retry: { messageId: string; receiptHandle: string; reason: string }[];
+  rows: ResultRow[];
+}
+
+interface Item {
+  msg: QueueMessage;
+  body: ClassifyMessage;
+  map?: StoredMap;
+}
+
+async function mapLimit<T, R>(items: T[], limit: number, fn: (t: T) => Promise<R>): Promise<R[]> {
+  const out = new Array<R>(items.length);
+  let next = 0;
+  const workers = Array.from({ length: Math.min(limit, items.length) }, async () => {
+    while (next < items.length) {
+      const i = next++;
+      out[i] = await fn(items[i]);
+    }
+  });
+  await Promise.all(workers);
+  return out;
+}
+
+/** Processes one batch; never throws for a single bad message (see {@link BatchOutcome}). */
+export async function classifyBatch(
+  deps: ClassifyDeps,
+  messages: readonly QueueMessage[],
+): Promise<BatchOutcome> {
+  const log = deps.log ?? silentLogger;
+  const now = deps.now ?? (() => new Date());
+  const outcome: BatchOutcome = { done: [], retry: [], rows: [] };
+  const items: Item[] = [];
+  for (const msg of messages) {
+    try {
+      items.push({ msg, body: parseClassifyMessage(msg.body) });
+    } catch (err) {
+      // Not ours to fix: left undeleted it reaches the DLQ after maxReceiveCount receives.
+      outcome.retry.push({
+        messageId: msg.messageId,
+        receiptHandle: msg.receiptHandle,
+        reason: oneLine(err),
+      });
+      log.error('malformed classify message', {
+        messageId: msg.messageId,
+        receiveCount: msg.receiveCount,
+        reason: oneLine(err),
+      });
+    }
+  }
+  if (items.length === 0) return outcome;
+
+  const t0 = performance.now();
+  await mapLimit(items, 16, async (item) => {
+    try {
+      item.map = decodeStoredMap(await deps.blobs.get(item.body.mapKey), item.body.mapKey);
+    } catch (err) {
+      if (!isPermanentInputError(err)) throw err;
+      await recordFailure(deps, item, oneLine(err), now());
+      outcome.done.push(item.msg.receiptHandle);
+    }
+  });
+  const loadMs = performance.now() - t0;
+  const loaded = items.filter((i) => i.map);
+
+  let champion: string | undefined;
+  const groups = new Map<string, Item[]>();
+  for (const item of loaded) {
+    let version = item.body.modelVersion;
+    if (!version) {
+      champion ??= await deps.models.champion();
+      if (!champion) throw new NoChampionError('no champion model: train one first (galspin retrain)');
+      version = champion;
+    }
+    const g = groups.get(version) ?? [];
+    g.push(item);
+    groups.set(version, g);
+  }
+
+  for (const [version, group] of groups) {
+    const classifier = await deps.models.load(version);
+    const rows = await classifyGroup(deps, classifier, group, loadMs / Math.max(1, loaded.length), now);
+    outcome.rows.push(...rows);
+    outcome.done.push(...group.map((g) => g.msg.receiptHandle));
+  }
+  log.info('batch classified', { n: outcome.rows.length, versions: [...groups.keys()] });
+  return outcome;
+}
+
+async function classifyGroup(
+  deps: ClassifyDeps,
+  classifier: Classifier,
+  group: Item[],
+  loadMsEach: number,
+  now: () => Date,
+): Promise<ResultRow[]> {
+  const inputs = group.map((g) => (g.map as StoredMap).input);
+  const { results, timings } = await classifier.classify(inputs);
+  const perMap = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, v / group.length]));
+  const rows: ResultRow[] = [];
+  await mapLimit(
+    group.map((g, i) => ({ g, r: results[i] })),
+    16,
+    async ({ g, r }) => {
+      const map = g.map as StoredMap;
+      const { galaxyId } = g.body;
+      const size = map.meta.size;
+      const tw = performance.now();
+      const arrayKey = keys.attributionNpy(classifier.modelVersion, galaxyId);
+      const pngKey = keys.attributionPng(classifier.modelVersion, galaxyId);
+      await Promise.all([
+        deps.blobs.put(arrayKey, writeNpyFloat32(r.attribution, [size, size]), {
+          contentType: 'application/octet-stream',
+        }),
+        deps.blobs.put(pngKey, attributionPng(r.attribution, size, size, { valid: map.valid }), {
+          contentType: 'image/png',
+        }),
+      ]);
+      const science = map.meta.science;
+      const updatedAt = now().toISOString();
+      const row: ResultRow = {
+        galaxyId,
+        modelVersion: classifier.modelVersion,
+        runId: g.body.runId,
+        sourceKey: g.body.provenance.sourceKey,
+        mapKey: g.body.mapKey,
+        survey: g.body.provenance.survey,
+        updatedAt,
+        status: 'CLASSIFIED',
+        probability: r.probability,
+        logit: r.logit,
+        class: r.class,
+        uncertainty: r.uncertainty,
+        moransI: science.moransI,
+        lambdaRe: science.lambdaRe,
+        ellipticity: science.ellipticity,
+        attributionKeys: { array: arrayKey, png: pngKey },
+        completenessGap: Number.isFinite(r.completenessGap) ? r.completenessGap : undefined,
+        backend: classifier.backend,
+        timings: {
+          ...perMap,
+          load: loadMsEach,
+          write: performance.now() - tw,
+          endToEnd: Math.max(0, Date.parse(updatedAt) - Date.parse(g.body.enqueuedAt)),
+        },
+      };
+      await deps.index.putResult(row);
+      for (const sourceKey of [g.body.provenance.sourceKey, g.body.provenance.dispersionKey]) {
+        if (!sourceKey) continue;
+        await deps.index.putSourceStatus({
+          sourceKey,
+          galaxyId,
+          status: 'CLASSIFIED',
+          runId: g.body.runId,
+          product: sourceKey === g.body.provenance.sourceKey ? 'velocity' : 'dispersion',
+          etag: sourceKey === g.body.provenance.sourceKey ? g.body.provenance.sourceEtag : undefined,
+          mapKey: g.body.mapKey,
+          updatedAt,
+        });
+      }
+      rows.push(row);
+    },
+  );
+  return rows;
+}
+
+/**
+ * Records a message that cannot succeed (its map is gone or corrupt, or it is about to be
+ * dead-lettered): the source row becomes FAILED with the reason, so the object still ends as
+ * exactly one row. No result row is written: there is no model output to key it by.
+ */
+export async function recordFailure(
+  deps: Pick<ClassifyDeps, 'index'>,
+  item: { body: ClassifyMessage },
+  reason: string,
+  at: Date,
+): Promise<void> {
+  await deps.index.putSourceStatus({
+    sourceKey: item.body.provenance.sourceKey,
+    galaxyId: item.body.galaxyId,
+    status: 'FAILED',
+    reason,
+    runId: item.body.runId,
+    etag: item.body.provenance.sourceEtag,
+    mapKey: item.body.mapKey,
+    updatedAt: at.toISOString(),
+  });
+}

@@ -1,0 +1,84 @@
+/**
+ * The preprocessed map as one self-describing object, `maps/<galaxyId>.bin`, so the worker needs a
+ * single GET per galaxy: magic `GSPM`, format version (u8), JSON length (u32 LE), UTF-8 JSON
+ * metadata, padding to 4 bytes, then `size²` float32 LE model input, then `size²` valid bytes.
+ */
+import { z } from 'zod';
+import { Provenance } from '../config/index.ts';
+
+const MAGIC = [0x47, 0x53, 0x50, 0x4d]; // GSPM
+const FORMAT = 1;
+
+/** Science values measured on the full-resolution map at ingest (no TensorFlow needed). */
+export const MapScience = z.object({
+  /** Global Moran's I, rook weights, valid spaxels only; null for a constant map. */
+  moransI: z.number().nullable(),
+  moransZ: z.number().nullable().optional(),
+  /** λ_Re (Emsellem et al. 2007, eq. 6) inside the half-light ellipse from flux moments. */
+  lambdaRe: z.number().optional(),
+  ellipticity: z.number().optional(),
+  /** Semi-major axis of the half-light ellipse, arcsec. */
+  reArcsec: z.number().optional(),
+  nValid: z.number().int().nonnegative(),
+});
+export type MapScience = z.infer<typeof MapScience>;
+
+export const MapMeta = z.object({
+  galaxyId: z.string().min(1),
+  size: z.number().int().positive(),
+  provenance: Provenance,
+  science: MapScience,
+  /** Original grid, before the centred crop. */
+  sourceGrid: z.object({ width: z.number().int(), height: z.number().int(), pixelScaleArcsec: z.number() }),
+});
+export type MapMeta = z.infer<typeof MapMeta>;
+
+export interface StoredMap {
+  meta: MapMeta;
+  /** size×size row-major model input, masked spaxels 0. */
+  input: Float32Array;
+  valid: Uint8Array;
+}
+
+export class MapCodecError extends Error {
+  override name = 'MapCodecError';
+}
+
+export function encodeStoredMap(map: StoredMap): Uint8Array {
+  const n = map.meta.size * map.meta.size;
+  if (map.input.length !== n || map.valid.length !== n) {
+    throw new MapCodecError(`${map.meta.galaxyId}: map planes do not hold ${n} values`);
+  }
+  const json = new TextEncoder().encode(JSON.stringify(map.meta));
+  const dataStart = Math.ceil((9 + json.length) / 4) * 4;
+  const out = new Uint8Array(dataStart + n * 4 + n);
+  out.set(MAGIC, 0);
+  out[4] = FORMAT;
+  new DataView(out.buffer).setUint32(5, json.length, true);
+  out.set(json, 9);
+  const dv = new DataView(out.buffer, dataStart, n * 4);
+  for (let i = 0; i < n; i++) dv.setFloat32(i * 4, map.input[i], true);
+  out.set(map.valid, dataStart + n * 4);
+  return out;
+}
+
+export function decodeStoredMap(bytes: Uint8Array, key = 'map'): StoredMap {
+  if (bytes.length < 9 || MAGIC.some((b, i) => bytes[i] !== b))
+    throw new MapCodecError(`${key}: not a galspin map`);
+  if (bytes[4] !== FORMAT) throw new MapCodecError(`${key}: unsupported map format ${bytes[4]}`);
+  const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  const jsonLength = view.getUint32(5, true);
+  let meta: MapMeta;
+  try {
+    meta = MapMeta.parse(JSON.parse(new TextDecoder().decode(bytes.subarray(9, 9 + jsonLength))));
+  } catch (err) {
+    throw new MapCodecError(`${key}: bad metadata (${(err as Error).message.split('\n')[0]})`);
+  }
+  const n = meta.size * meta.size;
+  const dataStart = Math.ceil((9 + jsonLength) / 4) * 4;
+  if (bytes.length < dataStart + 5 * n) throw new MapCodecError(`${key}: truncated`);
+  const input = new Float32Array(n);
+  for (let i = 0; i < n; i++) input[i] = view.getFloat32(dataStart + i * 4, true);
+  const valid = bytes.slice(dataStart + 4 * n, dataStart + 5 * n);
+  return { meta, input, valid };
+}

@@ -1,0 +1,139 @@
+/**
+ * The TensorFlow.js implementation of {@link Classifier}: the stored CNN, temperature-calibrated
+ * probability (Guo et al. 2017), MC-dropout uncertainty (Gal & Ghahramani 2016) and Integrated
+ * Gradients of the logit (Sundararajan et al. 2017), all batched over the maps in hand.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import { inputShapeOf, logitsOf, stackInputs } from '../model/attribution-forward.ts';
+import { integratedGradients } from '../model/ig.ts';
+import type { Classification, Classifier, ClassifierSource } from './classifier.ts';
+import { classOf } from './classifier.ts';
+import type { BlobModelRepository } from './model-repo.ts';
+
+export interface TfClassifierOptions {
+  /** Integrated-Gradients quadrature nodes per map. */
+  igSteps: number;
+  /** MC-dropout passes for the uncertainty. */
+  mcPasses: number;
+  /** Most interpolated maps per gradient call. */
+  chunk?: number;
+}
+
+const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
+
+/** Calibration temperature from metrics.json (`test.calibration.temperature`), 1 when absent. */
+export function temperatureOf(metrics: Record<string, unknown> | undefined): number {
+  const t = (metrics as { test?: { calibration?: { temperature?: unknown } } } | undefined)?.test?.calibration
+    ?.temperature;
+  return typeof t === 'number' && Number.isFinite(t) && t > 0 ? t : 1;
+}
+
+export class TfClassifier implements Classifier {
+  constructor(
+    private readonly tf: typeof tfjs,
+    private readonly model: tfjs.LayersModel,
+    readonly modelVersion: string,
+    readonly backend: string,
+    private readonly temperature: number,
+    private readonly opts: TfClassifierOptions,
+  ) {}
+
+  async classify(inputs: readonly Float32Array[]) {
+    const { tf, model } = this;
+    const n = inputs.length;
+    const chunk = this.opts.chunk ?? 128;
+    const timings: Record<string, number> = {};
+    let t = performance.now();
+    const { size } = inputShapeOf(model);
+    const stacked = stackInputs(inputs, size);
+    const logits = await logitsOf(tf, model, stacked, n, chunk);
+    timings.infer = performance.now() - t;
+
+    t = performance.now();
+    const passes = Math.max(1, this.opts.mcPasses);
+    const sum = new Float64Array(n);
+    const sumSq = new Float64Array(n);
+    for (let k = 0; k < passes; k++) {
+      const l = await logitsOf(tf, model, stacked, n, chunk, { dropoutSeed: k + 1 });
+      for (let i = 0; i < n; i++) {
+        const p = sigmoid(l[i] / this.temperature);
+        sum[i] += p;
+        sumSq[i] += p * p;
+      }
+    }
+    timings.uncertainty = performance.now() - t;
+
+    t = performance.now();
+    const ig = await integratedGradients(tf, model, inputs, { steps: this.opts.igSteps, chunk });
+    timings.ig = performance.now() - t;
+
+    const results: Classification[] = inputs.map((_, i) => {
+      const probability = sigmoid(logits[i] / this.temperature);
+      const mean = sum[i] / passes;
+      const variance = Math.max(0, sumSq[i] / passes - mean * mean);
+      return {
+        probability,
+        logit: logits[i],
+        class: classOf(probability),
+        uncertainty: { mean: Math.min(1, Math.max(0, mean)), std: Math.sqrt(variance), passes },
+        attribution: ig[i].attribution,
+        completenessGap: ig[i].completenessGap,
+      };
+    });
+    return { results, timings };
+  }
+
+  dispose(): void {
+    this.model.dispose();
+  }
+}
+
+/**
+ * Classifiers from the bucket's model repository. The champion pointer is re-read at most every
+ * `championTtlMs`, so a worker picks up a newly promoted model without restarting; the previous
+ * model is disposed once the next one is loaded.
+ */
+export class RepositoryClassifierSource implements ClassifierSource {
+  private cached?: { version: string; classifier: Promise<Classifier> };
+  private championCache?: { version: string | undefined; at: number };
+
+  constructor(
+    private readonly tf: typeof tfjs,
+    private readonly backendName: string,
+    private readonly repo: BlobModelRepository,
+    private readonly opts: TfClassifierOptions & { championTtlMs?: number },
+  ) {}
+
+  async champion(): Promise<string | undefined> {
+    const ttl = this.opts.championTtlMs ?? 5000;
+    if (this.championCache && performance.now() - this.championCache.at < ttl)
+      return this.championCache.version;
+    const version = (await this.repo.champion())?.version;
+    this.championCache = { version, at: performance.now() };
+    return version;
+  }
+
+  load(version: string): Promise<Classifier> {
+    if (this.cached?.version === version) return this.cached.classifier;
+    const previous = this.cached?.classifier;
+    const classifier = (async () => {
+      const [model, metrics] = await Promise.all([
+        this.repo.loadModel(this.tf, version),
+        this.repo.metrics(version),
+      ]);
+      return new TfClassifier(this.tf, model, version, this.backendName, temperatureOf(metrics), this.opts);
+    })();
+    this.cached = { version, classifier };
+    classifier.then(
+      () =>
+        previous?.then(
+          (p) => p.dispose(),
+          () => {},
+        ),
+      () => {
+        if (this.cached?.classifier === classifier) this.cached = undefined;
+      },
+    );
+    return classifier;
+  }
+}
