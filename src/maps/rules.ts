@@ -37,8 +37,8 @@ export function isBorderline(
   lambdaRe: number,
   ellipticity: number,
   rule: RotatorRule,
-  dLambda = 0.03,
-  dEps = 0.03,
+  dLambda = 0.02,
+  dEps = 0.02,
 ): boolean {
   const base = isSlowRotator(lambdaRe, ellipticity, rule);
   for (const dl of [-dLambda, 0, dLambda]) {

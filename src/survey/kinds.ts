@@ -88,7 +88,7 @@ export function drawGalaxyParams(population: 'fast' | 'slow', catid: string, rng
     dxPx: rng.uniform(-1, 1),
     dyPx: rng.uniform(-1, 1),
     psfFwhmArcsec: lognormal(rng, 2.1, 0.15, 1.4, 3.0),
-    snAtRe: lognormal(rng, 9, 0.35, 4, 25),
+    snAtRe: lognormal(rng, 6.5, 0.5, 3, 25),
     fluxAtRe: lognormal(rng, 0.02, 0.5, 0.003, 0.2),
     zPpxf: rng.uniform(0.01, 0.1),
     kinPaOffsetDeg: 0,
@@ -119,7 +119,7 @@ export function drawGalaxyParams(population: 'fast' | 'slow', catid: string, rng
   const re = lognormal(rng, 4.5, 0.3, 2, 8);
   const common = {
     ...base,
-    snAtRe: lognormal(rng, 6.5, 0.35, 3.5, 20),
+    snAtRe: lognormal(rng, 9, 0.4, 3.5, 25),
     reArcsec: re,
     ellipticity: Math.min(0.4, Math.abs(rng.normal() * 0.15)),
     sersicN: rng.uniform(3, 6),
@@ -134,7 +134,7 @@ export function drawGalaxyParams(population: 'fast' | 'slow', catid: string, rng
     case 'kdc':
       return {
         ...common,
-        vAmp: rng.uniform(40, 90),
+        vAmp: rng.uniform(40, 110),
         rTurnArcsec: rng.uniform(0.4, 1.0),
         coreRadiusArcsec: rng.uniform(1.5, 3.0),
         outerAmp: rng.uniform(0, 20),
@@ -151,7 +151,7 @@ export function drawGalaxyParams(population: 'fast' | 'slow', catid: string, rng
         sigmaOuter: rng.uniform(80, 140),
       };
     case 'prolate':
-      return { ...common, ellipticity: rng.uniform(0.1, 0.35), vAmp: rng.uniform(25, 65) };
+      return { ...common, ellipticity: rng.uniform(0.1, 0.35), vAmp: rng.uniform(25, 85) };
     default:
       return {
         ...common,

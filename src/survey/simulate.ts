@@ -9,6 +9,8 @@ export const SAMI_GRID = { width: 50, height: 50, pixelScaleArcsec: 0.5 } as con
 export const HEXABUNDLE_RADIUS_ARCSEC = 7.5;
 /** Continuum S/N threshold of the stellar kinematic fits (Croom et al. 2021). */
 export const SN_CUT = 3;
+/** SAMI blue-arm instrumental dispersion (R ≈ 1800), km/s. */
+export const SIGMA_INSTRUMENT_KMS = 70;
 
 /** A simulated galaxy: a KinematicMap plus the extra planes a SAMI file carries. */
 export interface SimulatedGalaxy extends KinematicMap {
@@ -146,8 +148,10 @@ export function simulateGalaxy(params: GalaxyParams, rng: Rng): SimulatedGalaxy 
     }
     const vTrue = fvB[i] / f;
     const sTrue = Math.sqrt(Math.max(fm2B[i] / f - vTrue * vTrue, 1));
-    const vErr = Math.max(2, (0.9 * sTrue) / sn);
-    const sErr = Math.max(2, (1.1 * sTrue) / sn);
+    // pPXF errors scale with the line width, instrumental resolution included, over the S/N
+    const lineWidth = Math.sqrt(sTrue * sTrue + SIGMA_INSTRUMENT_KMS * SIGMA_INSTRUMENT_KMS);
+    const vErr = Math.max(2, lineWidth / sn);
+    const sErr = Math.max(2, (1.2 * lineWidth) / sn);
     velocity[i] = vTrue + vErr * rng.normal();
     dispersion[i] = Math.max(5, sTrue + sErr * rng.normal());
     velocityError[i] = vErr;
