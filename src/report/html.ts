@@ -22,6 +22,8 @@ export interface ReportPage {
   /** Figures that could not be drawn from the inputs, with the reason. */
   skipped: { name: string; reason: string }[];
   uncertain: ReportRow[];
+  /** All uncertain galaxies (the table lists the first `uncertain.length`). */
+  uncertainTotal?: number;
   /** Counts of rows by status, when result rows were given. */
   statusCounts?: Record<string, number>;
   generatedAt: string;
@@ -95,6 +97,7 @@ h2 { font-size: 18px; margin: 0 0 12px; }
 .card .p { font-size: 12px; color: var(--muted); }
 .pass { color: var(--ok); } .fail { color: var(--bad); }
 table { border-collapse: collapse; width: 100%; font-size: 14px; }
+table#uncertain { width: auto; min-width: 560px; } table#uncertain th { width: auto; }
 th, td { text-align: left; padding: 5px 10px; border-bottom: 1px solid var(--rule); vertical-align: top; }
 th { width: 280px; color: var(--muted); font-weight: 600; font-size: 12px; text-transform: uppercase; letter-spacing: .4px; }
 td.num { font-variant-numeric: tabular-nums; text-align: right; }
@@ -206,7 +209,7 @@ ${fig('misclassified-gallery')}
 <section id="unknown">
 <h2>Unknown galaxies</h2>
 ${fig('unknown-probabilities')}
-<h3>Uncertain galaxies (${page.uncertain.length}${page.uncertain.length >= 50 ? ', first 50' : ''})</h3>
+<h3>Uncertain galaxies: ${page.uncertainTotal ?? page.uncertain.length}${(page.uncertainTotal ?? 0) > page.uncertain.length ? `, the ${page.uncertain.length} nearest p = 0.5` : ''}</h3>
 ${page.uncertain.length ? `<table id="uncertain"><thead><tr><th>Galaxy</th><th>P(fast)</th><th>σ (MC)</th><th>Moran's I</th><th>Label</th></tr></thead><tbody>${uncertainRows}</tbody></table>` : '<p class="skipped">No uncertain galaxies in the results.</p>'}
 </section>
 <section id="moran">

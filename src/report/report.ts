@@ -303,6 +303,7 @@ export async function writeReport(opts: WriteReportOptions): Promise<ReportResul
     figures: refs,
     skipped,
     uncertain: uncertain.slice(0, 50),
+    uncertainTotal: uncertain.length,
     statusCounts,
     generatedAt: (opts.now ?? (() => new Date()))().toISOString(),
     inputs: { model: opts.modelDir, results: opts.results, catalogue: opts.catalogue },

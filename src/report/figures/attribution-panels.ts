@@ -41,38 +41,47 @@ export async function attributionPanelsFigure(items: readonly AttributionItem[])
     ]
       .filter(Boolean)
       .join(', ');
+    const group = (
+      title: { text: string; subtitle: string },
+      map: Record<string, unknown>,
+      bar: Record<string, unknown>,
+    ) => ({
+      title: { ...title, fontSize: 12, anchor: 'start' },
+      hconcat: [map, bar],
+      spacing: 6,
+    });
     return {
       hconcat: [
-        mapImageSpec(
-          { galaxyId: it.galaxyId, width: it.width, height: it.height, values: it.velocity, valid: it.valid },
-          {
-            cmap: VELOCITY,
-            vmin: -vlim,
-            vmax: vlim,
-            size: SIZE,
-            title: { text: it.galaxyId, subtitle: head ? `velocity; ${head}` : 'velocity' },
-          },
+        group(
+          { text: it.galaxyId, subtitle: head ? `velocity; ${head}` : 'velocity' },
+          mapImageSpec(
+            {
+              galaxyId: it.galaxyId,
+              width: it.width,
+              height: it.height,
+              values: it.velocity,
+              valid: it.valid,
+            },
+            { cmap: VELOCITY, vmin: -vlim, vmax: vlim, size: SIZE },
+          ),
+          colourBarSpec({ cmap: VELOCITY, vmin: -vlim, vmax: vlim, height: SIZE, title: 'v (km/s)' }),
         ),
-        colourBarSpec({ cmap: VELOCITY, vmin: -vlim, vmax: vlim, height: SIZE, title: 'v (km/s)' }),
-        mapImageSpec(
-          { galaxyId: it.galaxyId, width: it.width, height: it.height, values: it.attribution },
-          {
+        group(
+          { text: 'Integrated Gradients', subtitle: 'red → fast, blue → slow, white = 0' },
+          mapImageSpec(
+            { galaxyId: it.galaxyId, width: it.width, height: it.height, values: it.attribution },
+            { cmap: DIVERGING, vmin: -alim, vmax: alim, size: SIZE },
+          ),
+          colourBarSpec({
             cmap: DIVERGING,
             vmin: -alim,
             vmax: alim,
-            size: SIZE,
-            title: { text: 'Integrated Gradients', subtitle: 'red → fast, blue → slow' },
-          },
+            height: SIZE,
+            title: it.attributionUnit ?? 'IG (logit)',
+          }),
         ),
-        colourBarSpec({
-          cmap: DIVERGING,
-          vmin: -alim,
-          vmax: alim,
-          height: SIZE,
-          title: it.attributionUnit ?? 'IG (logit)',
-        }),
       ],
-      spacing: 8,
+      spacing: 24,
     };
   });
   const spec = {
