@@ -41,7 +41,12 @@ export const RESOURCES = {
   byClassIndex: 'gsi1-class-model',
   /** GSI: status + run, sorted by time. */
   byStatusIndex: 'gsi2-status-run',
+  /** The data bucket (physical name only where galspin names it: the local provisioner). */
+  dataBucket: 'data',
 } as const;
+
+/** A queue's dead-letter queue is named `<queue name><DEAD_LETTER_SUFFIX>` (CDK and provisioner). */
+export const DEAD_LETTER_SUFFIX = '-dlq';
 
 /** Timing contract between queues and their consumers, in seconds. */
 export const TIMEOUTS = {
