@@ -1,0 +1,133 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { parseClassifyMessage } from '../config/index.ts';
+import { ingestObject, runIdForKey } from './ingest.ts';
+import { keys } from './keys.ts';
+import { decodeStoredMap } from './map-codec.ts';
+import { syntheticUpload } from './synthetic.ts';
+import { MemoryBlobStore, MemoryIndex, MemoryQueue } from './testing/memory.ts';
+
+const FIXTURES = 'test/fixtures/fits';
+const SAMI_VELOCITY = '105420_stellar-velocity_default_two-moment.fits';
+
+function setup() {
+  const blobs = new MemoryBlobStore();
+  const index = new MemoryIndex();
+  const classifyQueue = new MemoryQueue({ visibilitySeconds: 30, maxReceiveCount: 3 });
+  return { blobs, index, classifyQueue };
+}
+
+describe('ingest', () => {
+  it('a real SAMI DR2 velocity map becomes a 40×40 map, a QUEUED row and one classify message', async () => {
+    const deps = setup();
+    const key = `incoming/run-1/${SAMI_VELOCITY}`;
+    await deps.blobs.put(key, readFileSync(`${FIXTURES}/${SAMI_VELOCITY}`));
+    const out = await ingestObject(deps, { bucket: 'b', key });
+    expect(out).toMatchObject({ kind: 'queued', galaxyId: '105420', mapKey: 'maps/105420.bin' });
+    const stored = decodeStoredMap(await deps.blobs.get(keys.mapData('105420')));
+    expect(stored.meta.size).toBe(40);
+    expect(stored.meta.sourceGrid).toMatchObject({ width: 50, height: 50 });
+    expect(stored.meta.provenance.survey).toBe('SAMI');
+    // A regular rotating disc: strongly autocorrelated velocity field (paper Fig. 6: fast 0.4–1.0).
+    expect(stored.meta.science.moransI).toBeGreaterThan(0.4);
+    expect(stored.meta.science.lambdaRe).toBeUndefined();
+    const oracle = JSON.parse(readFileSync(`${FIXTURES}/ORACLE.json`, 'utf8'));
+    // astropy: centred 40×40 crop, NaN → 0, km/s
+    const centre = oracle[SAMI_VELOCITY].hdus[0].centre40;
+    expect(stored.input.reduce((a, b) => a + b, 0)).toBeCloseTo(centre.sum_nan_to_0, 1);
+    expect(stored.valid.reduce((a, b) => a + b, 0)).toBe(centre.nonzero);
+    const row = await deps.index.getSource(key);
+    expect(row).toMatchObject({ status: 'QUEUED', galaxyId: '105420', runId: 'run-1', product: 'velocity' });
+    const [msg] = await deps.classifyQueue.receive({ maxMessages: 10, waitSeconds: 0 });
+    const body = parseClassifyMessage(msg.body);
+    expect(body).toMatchObject({ galaxyId: '105420', mapKey: 'maps/105420.bin', runId: 'run-1' });
+    expect(body.provenance.sourceKey).toBe(key);
+  });
+
+  it('a synthetic velocity map with its dispersion companion gets λRe, in either upload order', async () => {
+    const deps = setup();
+    const up = syntheticUpload('9000001', 'fast', 11);
+    const vKey = `incoming/s/${up.velocity.name}`;
+    const dKey = `incoming/s/${up.dispersion.name}`;
+    // dispersion first: no velocity yet → rejected with the reason, pending its velocity map
+    await deps.blobs.put(dKey, up.dispersion.bytes);
+    const early = await ingestObject(deps, { bucket: 'b', key: dKey });
+    expect(early.kind).toBe('rejected');
+    expect((await deps.index.getSource(dKey))?.reason).toMatch(/without its velocity map/);
+    await deps.blobs.put(vKey, up.velocity.bytes);
+    const v = await ingestObject(deps, { bucket: 'b', key: vKey });
+    expect(v.kind).toBe('queued');
+    const stored = decodeStoredMap(await deps.blobs.get(keys.mapData('9000001')));
+    expect(stored.meta.provenance.dispersionKey).toBe(dKey);
+    expect(stored.meta.science.lambdaRe).toBeGreaterThan(0);
+    expect(stored.meta.science.lambdaRe).toBeLessThan(1);
+    expect((await deps.classifyQueue.depth()).visible).toBe(1);
+
+    // velocity first, then its dispersion: the companion re-ingests the velocity map with λRe
+    const other = setup();
+    await other.blobs.put(vKey, up.velocity.bytes);
+    await ingestObject(other, { bucket: 'b', key: vKey });
+    expect(
+      decodeStoredMap(await other.blobs.get(keys.mapData('9000001'))).meta.science.lambdaRe,
+    ).toBeUndefined();
+    await other.blobs.put(dKey, up.dispersion.bytes);
+    const late = await ingestObject(other, { bucket: 'b', key: dKey });
+    expect(late).toMatchObject({ kind: 'companion', velocityKey: vKey, galaxyId: '9000001' });
+    const redone = decodeStoredMap(await other.blobs.get(keys.mapData('9000001')));
+    expect(redone.meta.science.lambdaRe).toBeCloseTo(stored.meta.science.lambdaRe as number, 12);
+    expect((await other.index.getSource(dKey))?.status).toBe('QUEUED');
+    expect((await other.classifyQueue.depth()).visible).toBe(2);
+  });
+
+  it('bad files become REJECTED rows with a one-line reason naming the key, and send nothing', async () => {
+    const deps = setup();
+    const cases: [string, Uint8Array | string, RegExp][] = [
+      [
+        'incoming/bad/truncated_stellar-velocity_default_two-moment.fits',
+        readFileSync(`${FIXTURES}/${SAMI_VELOCITY}`).subarray(0, 4000),
+        /truncated|short|end|block/i,
+      ],
+      ['incoming/bad/notes.txt', 'hello', /not a FITS file/],
+      ['incoming/bad/garbage.fits', 'SIMPLE  = nonsense', /garbage\.fits/],
+      ['incoming/bad/table-only.fits', readFileSync(`${FIXTURES}/testprog.std`), /table-only\.fits/],
+    ];
+    for (const [key, body, reason] of cases) {
+      await deps.blobs.put(key, body);
+      const out = await ingestObject(deps, { bucket: 'b', key });
+      expect(out.kind, key).toBe('rejected');
+      const row = await deps.index.getSource(key);
+      expect(row?.status).toBe('REJECTED');
+      expect(row?.reason).toMatch(reason);
+      expect(row?.reason).not.toContain('\n');
+    }
+    expect((await deps.classifyQueue.depth()).visible).toBe(0);
+  });
+
+  it('a redelivered event for an already-final object version is skipped', async () => {
+    const deps = setup();
+    const key = 'incoming/x/notes.txt';
+    await deps.blobs.put(key, 'x');
+    await ingestObject(deps, { bucket: 'b', key });
+    expect(await ingestObject(deps, { bucket: 'b', key })).toMatchObject({
+      kind: 'duplicate',
+      status: 'REJECTED',
+    });
+  });
+
+  it('transient storage errors are thrown for a retry, not recorded as rejections', async () => {
+    const deps = setup();
+    const key = `incoming/t/${SAMI_VELOCITY}`;
+    await deps.blobs.put(key, readFileSync(`${FIXTURES}/${SAMI_VELOCITY}`));
+    deps.blobs.put = async () => {
+      throw Object.assign(new Error('ServiceUnavailable'), { name: 'ServiceUnavailable' });
+    };
+    await expect(ingestObject(deps, { bucket: 'b', key })).rejects.toThrow(/ServiceUnavailable/);
+    expect(await deps.index.getSource(key)).toBeUndefined();
+  });
+
+  it('run id is the first folder under incoming/', () => {
+    const now = new Date('2026-11-25T00:00:00Z');
+    expect(runIdForKey('incoming/survey 7/a.fits', now)).toBe('survey-7');
+    expect(runIdForKey('incoming/a.fits', now)).toBe('ingest-2026-11-25');
+  });
+});
