@@ -86,3 +86,41 @@ describe('map loaders', () => {
     expect(await loadVelocityMap(dir, 'nope')).toBeUndefined();
   });
 });
+
+describe('readResults on a GALSPIN_HOME folder', () => {
+  it('reads every status from the embedded SQLite index', async () => {
+    const { SqliteResultIndex } = await import('../adapters/local/sqlite-result-index.ts');
+    const dir = mkdtempSync(join(tmpdir(), 'galspin-home-'));
+    const idx = new SqliteResultIndex(join(dir, 'index.sqlite'));
+    const base = {
+      modelVersion: 'v1',
+      runId: 'run-1',
+      sourceKey: 'incoming/a.fits',
+      updatedAt: '2026-11-25T19:00:00.000Z',
+      timings: {},
+    };
+    for (let i = 0; i < 3; i++) {
+      await idx.putResult({
+        ...base,
+        galaxyId: `g${i}`,
+        status: 'CLASSIFIED',
+        probability: 0.3 * i,
+        class: 'uncertain',
+        uncertainty: { mean: 0.3 * i, std: 0.1, passes: 5 },
+        moransI: 0.5,
+        attributionKeys: { array: `attributions/v1/g${i}.npy`, png: `attributions/v1/g${i}.png` },
+      });
+    }
+    await idx.putResult({ ...base, galaxyId: 'bad', status: 'REJECTED', reason: 'empty map' });
+    idx.close();
+    const rows = await readResults(dir);
+    expect(rows.map((r) => [r.galaxyId, r.status])).toEqual([
+      ['g0', 'CLASSIFIED'],
+      ['g1', 'CLASSIFIED'],
+      ['g2', 'CLASSIFIED'],
+      ['bad', 'REJECTED'],
+    ]);
+    expect(rows[1]).toMatchObject({ probability: 0.3, std: 0.1, moransI: 0.5 });
+    expect(rows[3].reason).toBe('empty map');
+  });
+});

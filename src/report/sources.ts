@@ -132,13 +132,42 @@ export function parseResults(text: string, file: string): ReportRow[] {
   });
 }
 
-/** Result rows from a file, or from `results.{jsonl,json,csv}` in a folder (none there → []). */
+/** Every result row of an embedded pipeline's SQLite index (`<GALSPIN_HOME>/index.sqlite`). */
+export async function readIndexRows(sqliteFile: string): Promise<ReportRow[]> {
+  const { SqliteResultIndex } = await import('../adapters/local/sqlite-result-index.ts');
+  const index = new SqliteResultIndex(sqliteFile);
+  const out: ReportRow[] = [];
+  try {
+    for (const status of ['CLASSIFIED', 'REJECTED', 'FAILED'] as const) {
+      let cursor: string | undefined;
+      do {
+        const page = await index.queryResultsByStatus({ status, limit: 1000, cursor });
+        for (const row of page.items) {
+          const r = normaliseRow(row as unknown as Record<string, unknown>);
+          if (r) out.push(r);
+        }
+        cursor = page.cursor;
+      } while (cursor);
+    }
+  } finally {
+    index.close();
+  }
+  return out;
+}
+
+/**
+ * Result rows from a file; from a folder: `results.{jsonl,json,csv}` if present, else the embedded
+ * pipeline's `index.sqlite` (a GALSPIN_HOME folder), else none.
+ */
 export async function readResults(fileOrDir: string): Promise<ReportRow[]> {
   if (!existsSync(fileOrDir)) throw new ReportInputError(`${fileOrDir}: no such file or folder`);
   let file = fileOrDir;
   if (statSync(fileOrDir).isDirectory()) {
     const found = RESULT_FILES.map((f) => join(fileOrDir, f)).find(existsSync);
-    if (!found) return [];
+    if (!found) {
+      const sqlite = join(fileOrDir, 'index.sqlite');
+      return existsSync(sqlite) ? readIndexRows(sqlite) : [];
+    }
     file = found;
   }
   return parseResults(await readLimited(file, LIMITS.maxCatalogBytes * 4), file);
