@@ -1,4 +1,205 @@
-import type { Command } from 'commander';
+import { basename } from 'node:path';
+import cliProgress from 'cli-progress';
+import { type Command, InvalidArgumentError, Option } from 'commander';
+import { FitsError } from '../../fits/index.ts';
+import { loadKinematicMap, MapError, preprocessMap } from '../../maps/index.ts';
+import { type ExplainInput, type ExplainRow, explainMaps } from '../../model/attribution.ts';
+import { initBackend } from '../../model/backend.ts';
+import { IG_DEFAULTS } from '../../model/ig.ts';
+import { MAX_QUADRATURE_STEPS, QUADRATURE_RULES, type QuadratureRule } from '../../model/quadrature.ts';
+import { artifactsToModel, ModelStoreError, resolveModelDir } from '../../model/store.ts';
+import { InputError } from '../errors.ts';
 
-// Placeholder until the owning issue lands: registers nothing.
-export function register(_program: Command): void {}
+type Format = 'table' | 'json' | 'jsonl' | 'csv';
+
+const COLUMNS = [
+  'file',
+  'galaxy_id',
+  'p_fast',
+  'logit',
+  'baseline_logit',
+  'ig_sum',
+  'completeness_gap',
+] as const;
+
+function cells(r: ExplainRow): (string | number)[] {
+  return [r.file, r.galaxyId, r.probability, r.logit, r.baselineLogit, r.attributionSum, r.completenessGap];
+}
+
+function fmt(x: string | number): string {
+  if (typeof x === 'string') return x;
+  if (!Number.isFinite(x)) return String(x);
+  return Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toFixed(4);
+}
+
+const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
+
+function intIn(min: number, max: number) {
+  return (v: string): number => {
+    const n = Number(v);
+    if (!Number.isInteger(n) || n < min || n > max)
+      throw new InvalidArgumentError(`must be an integer in ${min}..${max}`);
+    return n;
+  };
+}
+
+function temperatureOf(metrics: Record<string, unknown> | undefined): number {
+  const t = (metrics?.test as { calibration?: { temperature?: unknown } } | undefined)?.calibration
+    ?.temperature;
+  return typeof t === 'number' && t > 0 ? t : 1;
+}
+
+/** `galspin explain`: Integrated Gradients attribution maps for velocity maps. */
+export function register(program: Command): void {
+  program
+    .command('explain')
+    .description(
+      'Integrated Gradients attribution maps (.npy, FITS, PNG) of the model logit for velocity maps',
+    )
+    .argument('<files...>', 'SAMI stellar-velocity FITS files (or MaNGA MAPS)')
+    .requiredOption(
+      '--model <dir>',
+      'model folder (model.json + weights.bin) or a store root with champion.json',
+    )
+    .requiredOption('--out <dir>', 'folder for <galaxyId>.ig.{npy,fits,png} and explain.json')
+    .option(
+      '--steps <n>',
+      `gradient evaluations per map (default ${IG_DEFAULTS.steps})`,
+      intIn(1, MAX_QUADRATURE_STEPS),
+    )
+    .addOption(
+      new Option('--rule <rule>', 'quadrature rule over the path')
+        .choices([...QUADRATURE_RULES])
+        .default(IG_DEFAULTS.rule),
+    )
+    .option(
+      '--chunk <n>',
+      'interpolated maps per gradient call (memory bound)',
+      intIn(1, 65_536),
+      IG_DEFAULTS.chunk,
+    )
+    .option('--no-npy', 'skip the .npy files')
+    .option('--no-fits', 'skip the FITS files')
+    .option('--no-png', 'skip the PNG heatmaps')
+    .addOption(
+      new Option('--format <format>', 'summary output')
+        .choices(['table', 'json', 'jsonl', 'csv'])
+        .default('table'),
+    )
+    .exitOverride()
+    .addHelpText(
+      'after',
+      `
+Attributions are in logit units with an all-zero baseline; per map, their sum should equal
+logit − baseline_logit (completeness). completeness_gap is the relative error of that sum; raise
+--steps if it is above 1 %. Positive (red) pushes towards "fast rotator", negative (blue) towards slow.
+
+Example:
+  galspin explain runs/survey/fits/9*_A_stellar-velocity_default_two-moment.fits --model runs/model --out runs/ig
+  galspin explain map.fits --model models/ --out ig/ --rule riemann --steps 300 --format json`,
+    )
+    .action(
+      async (
+        files: string[],
+        o: {
+          model: string;
+          out: string;
+          steps?: number;
+          rule: QuadratureRule;
+          chunk: number;
+          npy: boolean;
+          fits: boolean;
+          png: boolean;
+          format: Format;
+        },
+      ) => {
+        let resolved: Awaited<ReturnType<typeof resolveModelDir>>;
+        try {
+          resolved = await resolveModelDir(o.model);
+        } catch (err) {
+          if (err instanceof ModelStoreError) throw new InputError(err.message);
+          throw err;
+        }
+        const { tf } = await initBackend();
+        const model = await artifactsToModel(tf, resolved.artifacts).catch((err: Error) => {
+          throw new InputError(`${resolved.dir}: cannot load model (${err.message.split('\n')[0]})`);
+        });
+        const metrics = resolved.artifacts.metrics;
+        const modelVersion =
+          typeof metrics?.modelVersion === 'string' ? metrics.modelVersion : basename(resolved.dir);
+
+        let failed = 0;
+        const inputs: ExplainInput[] = [];
+        for (const file of files) {
+          try {
+            inputs.push({ file, map: preprocessMap(await loadKinematicMap(file)) });
+          } catch (err) {
+            if (!(err instanceof MapError || err instanceof FitsError || (err as NodeJS.ErrnoException).code))
+              throw err;
+            failed++;
+            const msg =
+              err instanceof MapError || err instanceof FitsError
+                ? err.message
+                : `${file}: ${(err as Error).message}`;
+            process.stderr.write(`galspin: ${msg.split('\n')[0]}\n`);
+          }
+        }
+        const expected = model.inputs[0].shape[1];
+        const wrong = inputs.find((i) => i.map.size !== expected);
+        if (wrong)
+          throw new InputError(
+            `${wrong.file}: map is ${wrong.map.size}×${wrong.map.size}, model expects ${expected}`,
+          );
+
+        const bar =
+          process.stderr.isTTY && inputs.length > 1
+            ? new cliProgress.SingleBar(
+                { format: 'explain [{bar}] {value}/{total} maps | ETA {eta}s' },
+                cliProgress.Presets.shades_classic,
+              )
+            : undefined;
+        const rows = await explainMaps(tf, model, inputs, {
+          out: o.out,
+          steps: o.steps,
+          rule: o.rule,
+          chunk: o.chunk,
+          modelVersion,
+          temperature: temperatureOf(metrics),
+          formats: { npy: o.npy, fits: o.fits, png: o.png },
+          onProgress: (done, total) => {
+            if (!bar) return;
+            if (done === 0) bar.start(total, 0);
+            else bar.update(done);
+          },
+        });
+        bar?.stop();
+        model.dispose();
+
+        if (o.format === 'json') process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
+        else if (o.format === 'jsonl') for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
+        else if (o.format === 'csv') {
+          process.stdout.write(`${COLUMNS.join(',')}\n`);
+          for (const r of rows)
+            process.stdout.write(
+              `${cells(r)
+                .map((c) => csvCell(String(c)))
+                .join(',')}\n`,
+            );
+        } else if (rows.length > 0) {
+          const table = [COLUMNS.map(String), ...rows.map((r) => cells(r).map(fmt))];
+          const widths = COLUMNS.map((_, i) => Math.max(...table.map((c) => c[i].length)));
+          process.stdout.write(
+            `${table
+              .map((c) =>
+                c
+                  .map((s, i) => s.padEnd(widths[i]))
+                  .join('  ')
+                  .trimEnd(),
+              )
+              .join('\n')}\n`,
+          );
+        }
+        if (failed > 0) process.exitCode = 1;
+      },
+    );
+}
