@@ -174,7 +174,9 @@ export class MotoServer {
    * Takes the emulator away for `downMs` (connections refused), then brings back a fresh moto with
    * the recorded state replayed.
    */
-  async restart(downMs = 1_000): Promise<{ replayed: number; downMs: number }> {
+  async restart(
+    downMs = 1_000,
+  ): Promise<{ replayed: number; downMs: number; startMs: number; replayMs: number }> {
     await this.unlisten();
     await this.stopBackend();
     const lines = readFileSync(this.recording, 'utf8')
@@ -183,13 +185,20 @@ export class MotoServer {
     writeFileSync(this.recording, lines.length ? `${lines.join('\n')}\n` : '');
     const started = Date.now();
     await this.startBackend();
+    const startMs = Date.now() - started;
     const r = await fetch(`http://127.0.0.1:${this.backendPort}/moto-api/recorder/replay-recording`, {
       method: 'POST',
     });
     if (!r.ok) throw new Error(`moto replay failed: ${r.status} ${await r.text()}`);
+    const replayMs = Date.now() - started - startMs;
     await sleep(Math.max(0, downMs - (Date.now() - started)));
     await this.listen();
-    return { replayed: lines.length, downMs: Date.now() - started };
+    return { replayed: lines.length, downMs: Date.now() - started, startMs, replayMs };
+  }
+
+  /** Forgets what was recorded so far: a later restart brings back only what happens from now on. */
+  clearRecording(): void {
+    writeFileSync(this.recording, '');
   }
 
   /** Wipes all state (moto's reset), keeping the server up. */
