@@ -1,0 +1,68 @@
+/**
+ * Maps to classify from the command line: FITS files and folders (searched recursively for FITS
+ * suffixes) grouped per galaxy by their SAMI/MaNGA names, loaded and preprocessed like the training
+ * data (src/maps preprocessMap: centred 40×40, NaN → 0, km/s).
+ */
+import { readdir, stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import { FITS_SUFFIXES } from '../config/index.ts';
+import { loadKinematicMap, MAP_SIZE, pairProductFiles, preprocessMap } from '../maps/index.ts';
+
+export interface MapInput {
+  file: string;
+  galaxyId: string;
+  input: Float32Array;
+}
+
+export class MapInputError extends Error {
+  override name = 'MapInputError';
+}
+
+/** Refuse to walk absurdly large trees from a CLI argument. */
+export const MAX_FILES = 100_000;
+
+const isFits = (name: string) => FITS_SUFFIXES.some((s) => name.toLowerCase().endsWith(s));
+
+async function walk(dir: string, out: string[]): Promise<void> {
+  const entries = await readdir(dir, { withFileTypes: true });
+  entries.sort((a, b) => a.name.localeCompare(b.name));
+  for (const e of entries) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) await walk(p, out);
+    else if (e.isFile() && isFits(e.name)) out.push(p);
+    if (out.length > MAX_FILES) throw new MapInputError(`${dir}: more than ${MAX_FILES} FITS files`);
+  }
+}
+
+/** Expands files and folders into FITS paths, in argument order (folders sorted). */
+export async function collectFitsFiles(args: readonly string[]): Promise<string[]> {
+  const out: string[] = [];
+  for (const a of args) {
+    const s = await stat(a).catch(() => undefined);
+    if (!s) throw new MapInputError(`${a}: no such file or folder`);
+    if (s.isDirectory()) await walk(a, out);
+    else out.push(a);
+  }
+  return out;
+}
+
+/** Loads each galaxy's velocity map (dispersion files are paired and skipped: the CNN reads velocity). */
+export async function loadMapInputs(
+  args: readonly string[],
+  onProgress?: (done: number, total: number) => void,
+): Promise<MapInput[]> {
+  const files = await collectFitsFiles(args);
+  const { pairs } = pairProductFiles(files);
+  if (pairs.length === 0) throw new MapInputError(`${args.join(' ')}: no velocity FITS files found`);
+  const out: MapInput[] = [];
+  for (const p of pairs) {
+    const map = await loadKinematicMap(p.velocityFile);
+    out.push({
+      file: p.velocityFile,
+      galaxyId: map.galaxyId || p.galaxyId,
+      input: preprocessMap(map, MAP_SIZE).input,
+    });
+    onProgress?.(out.length, pairs.length);
+  }
+  return out;
+}
