@@ -35,6 +35,8 @@ export function register(program: Command): void {
       PAPER_SAMPLE.slow / PAPER_SAMPLE.labeled,
     )
     .option('--unknown <count>', 'unlabeled galaxies (default n × 854/1112)', integer('--unknown', 0))
+    // route commander's usage errors to main's exit code 2 (subcommands do not inherit exitOverride)
+    .exitOverride()
     .addHelpText(
       'after',
       `

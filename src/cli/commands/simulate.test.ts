@@ -1,0 +1,75 @@
+import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { readCatalogue } from '../../survey/catalogue.ts';
+import { main } from '../main.ts';
+
+async function run(args: string[]) {
+  const out: string[] = [];
+  const err: string[] = [];
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  process.exitCode = undefined;
+  const code = await main(['node', 'galspin', ...args]);
+  process.exitCode = undefined;
+  vi.restoreAllMocks();
+  return { code, out: out.join(''), err: err.join('') };
+}
+
+afterEach(() => vi.restoreAllMocks());
+
+describe('galspin simulate', () => {
+  it('writes the survey, and the same seed gives the same bytes', async () => {
+    const a = await mkdtemp(join(tmpdir(), 'galspin-sim-'));
+    const b = await mkdtemp(join(tmpdir(), 'galspin-sim-'));
+    try {
+      const r = await run([
+        'simulate',
+        '--out',
+        a,
+        '--n',
+        '12',
+        '--seed',
+        '4',
+        '--slow-fraction',
+        '0.25',
+        '--unknown',
+        '3',
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/9 fast, 3 slow, 3 unknown/);
+      expect(r.out).toMatch(/vandesande2021/);
+      await run([
+        'simulate',
+        '--out',
+        b,
+        '--n',
+        '12',
+        '--seed',
+        '4',
+        '--slow-fraction',
+        '0.25',
+        '--unknown',
+        '3',
+      ]);
+      const rows = await readCatalogue(join(a, 'catalogue.csv'));
+      expect(rows).toHaveLength(15);
+      expect((await readdir(join(a, 'fits'))).length).toBe(30);
+      expect(await readFile(join(a, 'catalogue.csv'), 'utf8')).toBe(
+        await readFile(join(b, 'catalogue.csv'), 'utf8'),
+      );
+      const f = rows[7].velocityFile;
+      expect(Buffer.compare(await readFile(join(a, f)), await readFile(join(b, f)))).toBe(0);
+    } finally {
+      await rm(a, { recursive: true, force: true });
+      await rm(b, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses bad arguments with exit code 2', async () => {
+    expect((await run(['simulate', '--out', '/tmp/x', '--n', '0'])).code).toBe(2);
+    expect((await run(['simulate', '--out', '/tmp/x', '--slow-fraction', '1.5'])).code).toBe(2);
+    expect((await run(['simulate', '--n', '5'])).code).toBe(2);
+  });
+});
