@@ -9,7 +9,7 @@
 #                                               # honest one the champion (models/champion.json)
 # Env: SEED (1), EPOCHS (honest, 60), PAPER_EPOCHS (15), PAPER_COPIES (fast,slow augmented copies per
 # galaxy in the paper pool; the paper used ≈10,74 — 3,22 keeps the run within an hour on 2 cores),
-# GALSPIN_BACKEND (auto).
+# STAGES (honest,paper), SURVEY (reuse an existing survey folder), GALSPIN_BACKEND (auto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-runs/quality}
@@ -21,18 +21,24 @@ galspin() { node bin/galspin.mjs "$@"; }
 mkdir -p "$OUT"
 say() { printf '[quality-run %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
-if [[ ! -f $OUT/survey/catalogue.csv ]]; then
+STAGES=${STAGES:-honest,paper}
+SURVEY=${SURVEY:-$OUT/survey}
+if [[ ! -f $SURVEY/catalogue.csv ]]; then
   say "simulating the paper-sized survey (seed $SEED)"
-  galspin simulate --out "$OUT/survey" --seed "$SEED"
+  galspin simulate --out "$SURVEY" --seed "$SEED"
 fi
 
-say "honest protocol: $EPOCHS epochs max"
-galspin train --data "$OUT/survey" --out "$OUT/honest" --protocol honest --epochs "$EPOCHS" --seed "$SEED" \
-  2> >(tee "$OUT/honest.log" >&2) | tee "$OUT/honest.txt"
+if [[ ,$STAGES, == *,honest,* ]]; then
+  say "honest protocol: $EPOCHS epochs max"
+  galspin train --data "$SURVEY" --out "$OUT/honest" --protocol honest --epochs "$EPOCHS" --seed "$SEED" \
+    2> >(tee "$OUT/honest.log" >&2) | tee "$OUT/honest.txt"
+fi
 
-say "paper protocol: $PAPER_EPOCHS epochs, copies $PAPER_COPIES"
-galspin train --data "$OUT/survey" --out "$OUT/paper" --protocol paper --epochs "$PAPER_EPOCHS" --seed "$SEED" \
-  --paper-copies "$PAPER_COPIES" 2> >(tee "$OUT/paper.log" >&2) | tee "$OUT/paper.txt"
+if [[ ,$STAGES, == *,paper,* ]]; then
+  say "paper protocol: $PAPER_EPOCHS epochs, copies $PAPER_COPIES"
+  galspin train --data "$SURVEY" --out "$OUT/paper" --protocol paper --epochs "$PAPER_EPOCHS" --seed "$SEED" \
+    --paper-copies "$PAPER_COPIES" 2> >(tee "$OUT/paper.log" >&2) | tee "$OUT/paper.txt"
+fi
 
 if [[ ${PUBLISH:-0} == 1 ]]; then
   version=$(node -p "require('./$OUT/honest/metrics.json').modelVersion")

@@ -1,7 +1,12 @@
 /**
  * Training-set augmentation of 40×40 velocity maps as in the paper's Keras ImageDataGenerator
  * (Chegeni et al. 2025): rotation 0–360°, shifts ≤ 4 px, zoom 1.0–1.05 (per axis), horizontal flip,
- * fill mode 'nearest'; bilinear resampling (Keras' default interpolation order 1).
+ * fill mode 'nearest'.
+ *
+ * Resampling is nearest-neighbour by default, unlike Keras' bilinear default: bilinear interpolation
+ * averages up to four noisy spaxels, so augmented maps are smoother than real ones, and a network
+ * trained only on augmented maps then sees every unaugmented (validation, test, survey) map as
+ * "noisier" — which pushed validation predictions towards slow. Nearest keeps the per-spaxel noise.
  *
  * A horizontal flip of a velocity map is still a physically valid map (the disc turns the other way),
  * and so is a rotation (a different position angle); the label is unchanged.
@@ -16,6 +21,8 @@ export interface AugmentOptions {
   /** Zoom range [lo, hi]; a factor > 1 samples a wider field, so the galaxy shrinks. */
   zoom: [number, number];
   horizontalFlip: boolean;
+  /** Spaxel resampling; 'nearest' keeps noise statistics, 'bilinear' is Keras' default. */
+  interpolation?: 'nearest' | 'bilinear';
 }
 
 export const PAPER_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
@@ -23,6 +30,7 @@ export const PAPER_AUGMENTATION: Readonly<AugmentOptions> = Object.freeze({
   shiftPx: 4,
   zoom: [1.0, 1.05] as [number, number],
   horizontalFlip: true,
+  interpolation: 'nearest',
 });
 
 /** One draw of the random transform. */
@@ -33,6 +41,7 @@ export interface AffineDraw {
   zoomRow: number;
   zoomCol: number;
   flip: boolean;
+  interpolation?: 'nearest' | 'bilinear';
 }
 
 export function drawTransform(rng: Rng, opts: AugmentOptions = PAPER_AUGMENTATION): AffineDraw {
@@ -43,6 +52,7 @@ export function drawTransform(rng: Rng, opts: AugmentOptions = PAPER_AUGMENTATIO
     zoomRow: rng.uniform(opts.zoom[0], opts.zoom[1]),
     zoomCol: rng.uniform(opts.zoom[0], opts.zoom[1]),
     flip: opts.horizontalFlip && rng.next() < 0.5,
+    interpolation: opts.interpolation ?? 'nearest',
   };
 }
 
@@ -71,6 +81,10 @@ export function applyTransform(
       if (t.flip) sc = size - 1 - sc;
       sr = clamp(sr);
       sc = clamp(sc);
+      if (t.interpolation !== 'bilinear') {
+        dst[r * size + c] = input[Math.round(sr) * size + Math.round(sc)];
+        continue;
+      }
       const r0 = Math.floor(sr);
       const c0 = Math.floor(sc);
       const r1 = Math.min(r0 + 1, size - 1);
