@@ -118,9 +118,7 @@ export function decompressImage(src: TileSource, info: CompressedImageInfo): Flo
   const intBytes = (quantized ? 4 : (zval(header, 'BYTEPIX') ?? Math.abs(zbitpix) / 8)) as 1 | 2 | 4 | 8;
   const headerBlank = header.getNumber('ZBLANK');
 
-  const out: Float64Array | RawImage = quantized
-    ? new Float64Array(total)
-    : decodeRaw(new Uint8Array(total * (Math.abs(zbitpix) / 8)), zbitpix, total);
+  const out: Float64Array | RawImage = quantized ? new Float64Array(total) : emptyRaw(zbitpix, total);
 
   // Tile grid: tiles along each axis, tile t's origin from its multi-index.
   const ntiles = znaxis.map((len, k) => Math.ceil(len / tile[k]));
@@ -173,6 +171,23 @@ export function decompressImage(src: TileSource, info: CompressedImageInfo): Flo
     placeTile(out, values, znaxis, origin, shape);
   }
   return out;
+}
+
+function emptyRaw(bitpix: Bitpix, n: number): RawImage {
+  switch (bitpix) {
+    case 8:
+      return new Uint8Array(n);
+    case 16:
+      return new Int16Array(n);
+    case 32:
+      return new Int32Array(n);
+    case 64:
+      return new BigInt64Array(n);
+    case -32:
+      return new Float32Array(n);
+    case -64:
+      return new Float64Array(n);
+  }
 }
 
 function inflate(bytes: Uint8Array, maxOutputLength: number): Uint8Array {

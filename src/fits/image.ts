@@ -3,7 +3,7 @@
  * BITPIX 8/16/32/64/−32/−64, physical = BZERO + BSCALE × stored, integer BLANK → NaN.
  */
 
-import { copyBigEndian } from './endian.ts';
+import { HOST_IS_LITTLE_ENDIAN, hostOrderCopy } from './endian.ts';
 import type { Bitpix } from './layout.ts';
 
 export type RawImage = Uint8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
@@ -18,8 +18,7 @@ export interface Scaling {
 /** Host-order typed array of the stored values (no scaling), copied out of `bytes`. */
 export function decodeRaw(bytes: Uint8Array, bitpix: Bitpix, count: number): RawImage {
   const width = (Math.abs(bitpix) / 8) as 1 | 2 | 4 | 8;
-  const buffer = new ArrayBuffer(count * width);
-  copyBigEndian(bytes, buffer, width, count);
+  const buffer = hostOrderCopy(bytes, width, count);
   switch (bitpix) {
     case 8:
       return new Uint8Array(buffer);
@@ -81,4 +80,33 @@ export function scaleRaw(raw: RawImage, scaling: Scaling, isFloat: boolean): Flo
     for (let i = 0; i < count; i++) out[i] = values[i] * bscale + bzero;
   }
   return out;
+}
+
+/**
+ * Byte-swaps `count` big-endian values at `start` of `buffer` in place and returns a typed view
+ * over them. `start` must be a multiple of the value width. Mutates the buffer: only for bytes the
+ * reader owns.
+ */
+export function viewInPlace(buffer: ArrayBuffer, start: number, count: number, bitpix: Bitpix): RawImage {
+  const width = Math.abs(bitpix) / 8;
+  if (width > 1 && HOST_IS_LITTLE_ENDIAN && count > 0) {
+    const buf = Buffer.from(buffer, start, count * width);
+    if (width === 2) buf.swap16();
+    else if (width === 4) buf.swap32();
+    else buf.swap64();
+  }
+  switch (bitpix) {
+    case 8:
+      return new Uint8Array(buffer, start, count);
+    case 16:
+      return new Int16Array(buffer, start, count);
+    case 32:
+      return new Int32Array(buffer, start, count);
+    case 64:
+      return new BigInt64Array(buffer, start, count);
+    case -32:
+      return new Float32Array(buffer, start, count);
+    case -64:
+      return new Float64Array(buffer, start, count);
+  }
 }

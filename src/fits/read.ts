@@ -10,7 +10,7 @@ import { type CompressedImageInfo, compressedImageInfo, decompressImage } from '
 import { FitsError } from './errors.ts';
 import { gunzipLimited, isGzip } from './gzip.ts';
 import { BLOCK, type FitsHeader, type Header, parseHeader } from './header.ts';
-import { decodeImage, decodeRaw, type RawImage, scaleRaw } from './image.ts';
+import { decodeRaw, type RawImage, scaleRaw, viewInPlace } from './image.ts';
 import { type Bitpix, type HduLayout, type HduType, layoutOf } from './layout.ts';
 import {
   asciiColumn,
@@ -45,6 +45,9 @@ export interface Hdu {
   /**
    * Image data after BSCALE/BZERO, BLANK → NaN; FITS order (NAXIS1 fastest), so row r col c of a
    * 2-D image is at r × NAXIS1 + c. Decoded on first call and cached. FitsError for tables/groups.
+   * For files read by readFitsFile(Sync), an unscaled BITPIX −64 image is a view into the file's
+   * buffer (byte-swapped in place, no copy): treat it as read-only, or copy it (`.slice()`) before
+   * mutating or transferring its buffer.
    */
   image(): Float64Array;
   /** Stored image values without scaling, in host byte order (a fresh copy). */
@@ -68,6 +71,8 @@ class HduImpl implements Hdu {
   readonly bitpix: number;
   readonly naxis: number[];
   private cached: Float64Array | undefined;
+  /** Host-order stored values of an IMAGE HDU, once converted. */
+  private host: RawImage | undefined;
   private tableCache: TableStructure | undefined;
   private readonly compressed: CompressedImageInfo | undefined;
 
@@ -80,6 +85,8 @@ class HduImpl implements Hdu {
     readonly headerOffset: number,
     readonly dataOffset: number,
     private readonly maxBytes: number,
+    /** True when `bytes` belongs to the reader, so image data may be byte-swapped in place. */
+    private readonly owned: boolean,
   ) {
     this.type = layout.type;
     const extname = header.getString('EXTNAME')?.trim();
@@ -107,8 +114,12 @@ class HduImpl implements Hdu {
     if (this.cached) return this.cached;
     const scaling = this.scaling();
     if (this.type === 'image') {
-      const data = this.bytes.subarray(this.dataOffset, this.dataOffset + this.layout.dataBytes);
-      this.cached = decodeImage(data, this.layout.bitpix, this.pixels, scaling);
+      const stored = this.hostValues();
+      const identity = scaling.bscale === 1 && scaling.bzero === 0;
+      this.cached =
+        stored instanceof Float64Array && identity
+          ? stored
+          : scaleRaw(stored, scaling, this.layout.bitpix < 0);
     } else if (this.type === 'compressed-image') {
       const decoded = this.decompress();
       this.cached = decoded instanceof Float64Array ? decoded : scaleRaw(decoded, scaling, this.bitpix < 0);
@@ -119,12 +130,29 @@ class HduImpl implements Hdu {
   }
 
   raw(): RawImage {
-    if (this.type === 'image') {
-      const data = this.bytes.subarray(this.dataOffset, this.dataOffset + this.layout.dataBytes);
-      return decodeRaw(data, this.layout.bitpix, this.pixels);
-    }
+    if (this.type === 'image') return this.hostValues().slice();
     if (this.type === 'compressed-image') return this.decompress();
     throw new FitsError(this.file, `HDU ${this.index} is a ${this.type}, not an image`);
+  }
+
+  /**
+   * Stored values in host byte order. When the reader owns the bytes and the data are aligned
+   * (FITS data start on 2880-byte boundaries), they are swapped in place and viewed, not copied:
+   * no allocation and one native pass per HDU.
+   */
+  private hostValues(): RawImage {
+    if (this.host) return this.host;
+    const bitpix = this.layout.bitpix;
+    const width = Math.abs(bitpix) / 8;
+    const start = this.bytes.byteOffset + this.dataOffset;
+    const count = this.pixels;
+    if (this.owned && start % width === 0) {
+      this.host = viewInPlace(this.bytes.buffer as ArrayBuffer, start, count, bitpix);
+    } else {
+      const data = this.bytes.subarray(this.dataOffset, this.dataOffset + this.layout.dataBytes);
+      this.host = decodeRaw(data, bitpix, count);
+    }
+    return this.host;
   }
 
   table(): TableStructure {
@@ -200,12 +228,19 @@ class HduImpl implements Hdu {
  * for anything that is not well-formed FITS.
  */
 export function parseFits(bytes: Uint8Array, file = '<memory>', opts: ReadOptions = {}): FitsFile {
+  return parseBytes(bytes, file, opts, false);
+}
+
+/** `owned`: the caller hands `bytes` over (a fresh file read), so images may be decoded in place. */
+function parseBytes(bytes: Uint8Array, file: string, opts: ReadOptions, owned: boolean): FitsFile {
   const maxBytes = opts.maxBytes ?? LIMITS.maxFitsBytes;
   if (bytes.length === 0) throw new FitsError(file, 'empty file');
   if (bytes.length > maxBytes) throw new FitsError(file, `larger than the ${maxBytes}-byte limit`);
   let data = bytes;
+  let ownsData = owned;
   if (isGzip(bytes)) {
     data = gunzipLimited(bytes, file, maxBytes);
+    ownsData = true;
     if (data.length === 0) throw new FitsError(file, 'empty file (gzip holds no data)');
   }
   if (!startsWith(data, 'SIMPLE  =')) {
@@ -234,7 +269,7 @@ export function parseFits(bytes: Uint8Array, file = '<memory>', opts: ReadOption
         `HDU ${index} data runs past the end of the file (needs ${layout.dataBytes} bytes at byte ${dataOffset}, file has ${data.length})`,
       );
     }
-    hdus.push(new HduImpl(file, index, header, layout, data, offset, dataOffset, maxBytes));
+    hdus.push(new HduImpl(file, index, header, layout, data, offset, dataOffset, maxBytes, ownsData));
     offset = dataOffset + Math.ceil(layout.dataBytes / BLOCK) * BLOCK;
   }
   return makeFile(file, hdus);
@@ -270,14 +305,14 @@ export async function readFitsFile(path: string, opts: ReadOptions = {}): Promis
   try {
     const { size } = await handle.stat();
     checkSize(path, size, maxBytes);
-    const bytes = new Uint8Array(size);
+    const bytes = uninitialized(size);
     let got = 0;
     while (got < size) {
       const { bytesRead } = await handle.read(bytes, got, size - got, got);
       if (bytesRead === 0) break;
       got += bytesRead;
     }
-    return parseFits(bytes.subarray(0, got), path, opts);
+    return parseBytes(bytes.subarray(0, got), path, opts, true);
   } catch (err) {
     if (err instanceof FitsError) throw err;
     throw new FitsError(path, describeIoError(err));
@@ -298,20 +333,29 @@ export function readFitsFileSync(path: string, opts: ReadOptions = {}): FitsFile
   try {
     const { size } = fstatSync(fd);
     checkSize(path, size, maxBytes);
-    const bytes = new Uint8Array(size);
+    const bytes = uninitialized(size);
     let got = 0;
     while (got < size) {
       const n = readSync(fd, bytes, got, size - got, got);
       if (n === 0) break;
       got += n;
     }
-    return parseFits(bytes.subarray(0, got), path, opts);
+    return parseBytes(bytes.subarray(0, got), path, opts, true);
   } catch (err) {
     if (err instanceof FitsError) throw err;
     throw new FitsError(path, describeIoError(err));
   } finally {
     closeSync(fd);
   }
+}
+
+/**
+ * A buffer for file contents that skips zero-filling (every byte used is overwritten by the read;
+ * only the bytes actually read are parsed). Saves a full pass over memory per file.
+ */
+function uninitialized(size: number): Uint8Array {
+  const buf = Buffer.allocUnsafeSlow(size);
+  return new Uint8Array(buf.buffer, buf.byteOffset, size);
 }
 
 function checkSize(path: string, size: number, maxBytes: number): void {
