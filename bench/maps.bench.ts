@@ -8,6 +8,7 @@
  */
 import { spawnSync } from 'node:child_process';
 import { readFileSync } from 'node:fs';
+import os from 'node:os';
 import { join } from 'node:path';
 import { parseFits } from '../src/fits/index.ts';
 import { measureKinematics } from '../src/maps/lambdaR.ts';
@@ -20,14 +21,25 @@ import { simulateGalaxy } from '../src/survey/simulate.ts';
 
 const FIXTURES = join(import.meta.dirname, '../test/fixtures/fits');
 
+/**
+ * Wall and CPU time per call. On a shared machine the wall time includes waiting for a core; the
+ * process CPU time (user + system) is the work itself. Both are printed; the goal is judged on CPU.
+ */
 function time(label: string, iterations: number, fn: () => void): number {
   for (let i = 0; i < Math.min(200, iterations); i++) fn();
+  const c0 = process.cpuUsage();
   const t0 = process.hrtime.bigint();
   for (let i = 0; i < iterations; i++) fn();
-  const ms = Number(process.hrtime.bigint() - t0) / 1e6 / iterations;
-  process.stdout.write(`${label.padEnd(44)} ${ms.toFixed(4).padStart(10)} ms/map\n`);
-  return ms;
+  const wall = Number(process.hrtime.bigint() - t0) / 1e6 / iterations;
+  const c = process.cpuUsage(c0);
+  const cpu = (c.user + c.system) / 1000 / iterations;
+  process.stdout.write(
+    `${label.padEnd(44)} ${wall.toFixed(4).padStart(10)} ms wall ${cpu.toFixed(4).padStart(10)} ms cpu /map\n`,
+  );
+  cpuMs[label] = cpu;
+  return wall;
 }
+const cpuMs: Record<string, number> = {};
 
 const samiBytes = new Uint8Array(
   readFileSync(join(FIXTURES, '105420_stellar-velocity_default_two-moment.fits')),
@@ -77,9 +89,11 @@ const baseline = time('baseline: one pass over 40×40', 50000, () => {
   for (let i = 0; i < 1600; i++) if (pre.valid[i]) s += pre.input[i];
   if (s === 0.123456) process.stdout.write('');
 });
+const moranCpu = cpuMs["Moran's I rook, 40×40"];
 process.stdout.write(
-  `\nMoran's I rook: ${(results.moranRook * 1000).toFixed(1)} µs (goal < 100 µs: ${results.moranRook < 0.1 ? 'met' : 'NOT met'}); ` +
-    `${(results.moranRook / baseline).toFixed(1)}× one plain pass over the map\n`,
+  `\nload average ${os.loadavg()[0].toFixed(1)} on ${os.cpus().length} cores. Moran's I rook 40×40: ` +
+    `${(moranCpu * 1000).toFixed(1)} µs CPU, ${(results.moranRook * 1000).toFixed(1)} µs wall ` +
+    `(goal < 100 µs CPU: ${moranCpu < 0.1 ? 'met' : 'NOT met'}); ${(results.moranRook / baseline).toFixed(1)}× one plain pass over the map\n`,
 );
 
 const PEER = String.raw`
@@ -112,9 +126,9 @@ sig = np.array(d['sig'], dtype=np.float64).reshape(50, 50)
 flux = np.array(d['flux'], dtype=np.float64).reshape(50, 50)
 out = {}
 for name, fn, it in (('moran', lambda: moran(v, m), 5000), ('lambdaR', lambda: lam(vel, sig, flux, R), 5000)):
-    fn(); t = time.perf_counter()
+    fn(); t = time.perf_counter(); c = time.process_time()
     for _ in range(it): val = fn()
-    out[name] = {'ms': (time.perf_counter() - t) / it * 1e3, 'value': float(val)}
+    out[name] = {'ms': (time.perf_counter() - t) / it * 1e3, 'cpu': (time.process_time() - c) / it * 1e3, 'value': float(val)}
 print(json.dumps({'numpy': np.__version__, **out}))
 `;
 const nanToNull = (a: ArrayLike<number>) => Array.from(a, (x) => (Number.isFinite(x) ? x : null));
@@ -136,8 +150,10 @@ if (peer.status !== 0) {
   const p = JSON.parse(peer.stdout);
   const ours = moransI(pre.input, pre.valid, 40, 40).I;
   process.stdout.write(
-    `\npeer numpy ${p.numpy} (same process tree, same machine load):\n` +
-      `  Moran's I rook 40×40   ${p.moran.ms.toFixed(4)} ms  → galspin ${(p.moran.ms / results.moranRook).toFixed(1)}× faster; I numpy ${p.moran.value.toFixed(10)} vs ${ours.toFixed(10)}\n` +
-      `  λR 50×50               ${p.lambdaR.ms.toFixed(4)} ms  → galspin ${(p.lambdaR.ms / results.lambdaR).toFixed(1)}× faster\n`,
+    `\npeer numpy ${p.numpy}, same run (CPU time; wall in brackets):\n` +
+      `  Moran's I rook 40×40   ${p.moran.cpu.toFixed(4)} ms (${p.moran.ms.toFixed(4)})  → galspin ` +
+      `${(p.moran.cpu / cpuMs["Moran's I rook, 40×40"]).toFixed(1)}× faster; I numpy ${p.moran.value.toFixed(10)} vs ${ours.toFixed(10)}\n` +
+      `  λR 50×50               ${p.lambdaR.cpu.toFixed(4)} ms (${p.lambdaR.ms.toFixed(4)})  → galspin ` +
+      `${(p.lambdaR.cpu / cpuMs['λR + V/σ in the Re ellipse (50×50)']).toFixed(1)}× faster\n`,
   );
 }

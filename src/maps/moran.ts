@@ -103,8 +103,10 @@ export function moransI(
     }
   }
   const mean = n > 0 ? sum / n : 0;
+  const { start, nbr } = topo;
   let m2 = 0;
   let m4 = 0;
+  let islands = 0;
   for (let p = 0; p < n; p++) {
     const i = cells[p];
     const d = values[i] - mean;
@@ -112,11 +114,6 @@ export function moransI(
     const d2 = d * d;
     m2 += d2;
     m4 += d2 * d2;
-  }
-  const { start, nbr } = topo;
-  let islands = 0;
-  for (let p = 0; p < n; p++) {
-    const i = cells[p];
     let k = 0;
     for (let t = start[i]; t < start[i + 1]; t++) k += ok[nbr[t]];
     if (k > 0) invK[i] = 1 / k;
