@@ -18,17 +18,22 @@ import { rocFigure } from './figures/roc.ts';
 import { trainingCurvesFigure } from './figures/training-curves.ts';
 import { unknownProbabilityFigure } from './figures/unknown-probabilities.ts';
 import { type FigureRef, renderReportHtml } from './html.ts';
+import { type InferredOutputs, inferOutputs } from './infer.ts';
 import { type Metrics, MetricsError, readMetrics } from './metrics.ts';
 import type { Figure } from './render.ts';
 import {
   bucketRoot,
   type GalaxyMap,
   loadAttribution,
+  loadSurveyMap,
   loadVelocityMap,
   ReportInputError,
   type ReportLabel,
   readLabels,
   readResults,
+  readSurvey,
+  type SurveySource,
+  surveyMoransI,
 } from './sources.ts';
 
 export interface WriteReportOptions {
@@ -40,6 +45,15 @@ export interface WriteReportOptions {
   bucket?: string;
   /** Catalogue CSV with catid,label (e.g. galspin simulate's catalogue.csv). */
   catalogue?: string;
+  /** Labelled survey folder (catalogue.csv + FITS): labels, maps of test galaxies, their Moran's I. */
+  survey?: string;
+  /**
+   * With `survey`: run the model folder's network for what no result rows supply (P(fast) of the
+   * survey's unknown galaxies, IG maps of the galaxies of interest). Default false.
+   */
+  infer?: boolean;
+  /** IG quadrature nodes when inferring (default src/model IG_DEFAULTS). */
+  igSteps?: number;
   /** Output folder; created if missing. */
   out: string;
   /** Maps per gallery group and galaxies in the attribution panels (default 12 and 6). */
@@ -66,12 +80,14 @@ class MapCache {
   constructor(
     private readonly root: string | undefined,
     private readonly modelVersion: string,
+    private readonly survey?: SurveySource,
   ) {}
   map(id: string) {
-    if (!this.root) return Promise.resolve(undefined);
     let p = this.velocity.get(id);
     if (!p) {
-      p = loadVelocityMap(this.root, id);
+      p = (async () =>
+        (this.root ? await loadVelocityMap(this.root, id) : undefined) ??
+        (this.survey ? await loadSurveyMap(this.survey, id) : undefined))();
       this.velocity.set(id, p);
     }
     return p;
@@ -96,15 +112,62 @@ export async function writeReport(opts: WriteReportOptions): Promise<ReportResul
   const labels = new Map<string, ReportLabel>();
   for (const p of metrics.test.probabilities ?? []) labels.set(p.galaxyId, p.label === 1 ? 'fast' : 'slow');
   for (const r of rows) if (r.label) labels.set(r.galaxyId, r.label);
+  const survey = opts.survey ? await readSurvey(opts.survey) : undefined;
+  if (survey) for (const [id, l] of survey.labels) labels.set(id, l);
   if (opts.catalogue) for (const [id, l] of await readLabels(opts.catalogue)) labels.set(id, l);
   for (const r of rows) r.label = r.label ?? labels.get(r.galaxyId);
 
   const bucketDir =
     opts.bucket ?? (opts.results && statSync(opts.results).isDirectory() ? opts.results : undefined);
-  const cache = new MapCache(bucketDir ? bucketRoot(bucketDir) : undefined, metrics.modelVersion);
+  const cache = new MapCache(bucketDir ? bucketRoot(bucketDir) : undefined, metrics.modelVersion, survey);
   const pOf = new Map<string, number>();
   for (const p of metrics.test.probabilities ?? []) pOf.set(p.galaxyId, p.p);
   for (const r of rows) if (r.probability !== undefined) pOf.set(r.galaxyId, r.probability);
+
+  let inferred: InferredOutputs | undefined;
+  if (opts.infer && survey && existsSync(join(opts.modelDir, 'model.json'))) {
+    const known = new Set(rows.map((r) => r.galaxyId));
+    const classify = new Map<string, GalaxyMap>();
+    for (const [id, l] of survey.labels) {
+      if (l !== 'unknown' || known.has(id) || classify.size >= 5000) continue;
+      const m = await cache.map(id);
+      if (m) classify.set(id, m);
+    }
+    const explain = new Map<string, GalaxyMap>();
+    const candidates = [
+      ...(metrics.test.falsePositives ?? []),
+      ...(metrics.test.falseNegatives ?? []),
+      ...[...pOf.entries()].sort((a, b) => Math.abs(a[1] - 0.5) - Math.abs(b[1] - 0.5)).map(([id]) => id),
+    ];
+    const extremes = [...pOf.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id);
+    const wanted = [
+      ...new Set([...candidates.slice(0, 4), extremes[0], extremes[extremes.length - 1], ...candidates]),
+    ];
+    for (const id of wanted) {
+      if (id === undefined || explain.size >= (opts.maxPanels ?? 6)) continue;
+      const m = await cache.map(id);
+      if (m && !(await cache.attribution(id))) explain.set(id, m);
+    }
+    inferred = await inferOutputs({
+      modelDir: opts.modelDir,
+      temperature: metrics.test.calibration?.temperature,
+      classify,
+      explain,
+      igSteps: opts.igSteps,
+    });
+    for (const [id, p] of inferred.probabilities) {
+      const cls = p >= thresholds.fast ? 'fast' : p <= thresholds.slow ? 'slow' : 'uncertain';
+      rows.push({
+        galaxyId: id,
+        status: 'CLASSIFIED',
+        probability: p,
+        class: cls,
+        label: 'unknown',
+        modelVersion: metrics.modelVersion,
+      });
+      pOf.set(id, p);
+    }
+  }
 
   const classified = rows.filter((r) => r.status === 'CLASSIFIED' && r.probability !== undefined);
   const anyLabels = classified.some((r) => r.label === 'fast' || r.label === 'slow' || r.label === 'unknown');
@@ -134,8 +197,12 @@ export async function writeReport(opts: WriteReportOptions): Promise<ReportResul
     const items: AttributionItem[] = [];
     for (const id of new Set(interest)) {
       if (items.length >= (opts.maxPanels ?? 6)) break;
-      const [m, a] = [await cache.map(id), await cache.attribution(id)];
-      if (!m || !a || a.width !== m.width || a.height !== m.height) continue;
+      const m = await cache.map(id);
+      const stored = await cache.attribution(id);
+      const fresh = inferred?.attributions.get(id);
+      const a = stored ?? (fresh && m ? { width: m.width, height: m.height, values: fresh } : undefined);
+      if (!m || !a || a.width !== m.width || a.height !== m.height || a.values.length !== m.values.length)
+        continue;
       items.push({
         galaxyId: id,
         width: m.width,
@@ -225,6 +292,14 @@ export async function writeReport(opts: WriteReportOptions): Promise<ReportResul
             ? [{ galaxyId: r.galaxyId, label: r.label, moranI: r.moransI }]
             : [],
         );
+        if (mr.length === 0 && survey) {
+          // No result rows: measure the test split's maps (what the evaluation saw), capped for speed.
+          for (const p of (metrics.test.probabilities ?? []).slice(0, 600)) {
+            const I = await surveyMoransI(survey, p.galaxyId);
+            if (I !== undefined)
+              mr.push({ galaxyId: p.galaxyId, label: p.label === 1 ? 'fast' : 'slow', moranI: I });
+          }
+        }
         return mr.length ? moranHistogramFigure(mr) : undefined;
       },
     },
@@ -306,7 +381,7 @@ export async function writeReport(opts: WriteReportOptions): Promise<ReportResul
     uncertainTotal: uncertain.length,
     statusCounts,
     generatedAt: (opts.now ?? (() => new Date()))().toISOString(),
-    inputs: { model: opts.modelDir, results: opts.results, catalogue: opts.catalogue },
+    inputs: { model: opts.modelDir, results: opts.results ?? opts.survey, catalogue: opts.catalogue },
   });
   const indexHtml = join(opts.out, 'index.html');
   await mkdir(dirname(indexHtml), { recursive: true });

@@ -235,3 +235,48 @@ export async function loadAttribution(
   if (!existsSync(file)) return undefined;
   return squareFromNpy(new Uint8Array(await readFile(file)), file);
 }
+
+/** A labelled survey folder (galspin simulate layout): catalogue.csv with label and velocity_file columns. */
+export interface SurveySource {
+  labels: Map<string, ReportLabel>;
+  velocityFile: Map<string, string>;
+}
+
+export async function readSurvey(dir: string): Promise<SurveySource> {
+  const file = join(dir, 'catalogue.csv');
+  if (!existsSync(file)) throw new ReportInputError(`${dir}: no catalogue.csv in the survey folder`);
+  const rows = parseCsv(await readLimited(file, LIMITS.maxCatalogBytes));
+  const labels = new Map<string, ReportLabel>();
+  const velocityFile = new Map<string, string>();
+  for (const r of rows) {
+    const id = r.catid ?? r.galaxyId;
+    if (!id) continue;
+    const label = labelOf(r.label);
+    if (label) labels.set(id, label);
+    if (r.velocity_file) velocityFile.set(id, join(dir, r.velocity_file));
+  }
+  if (labels.size === 0) throw new ReportInputError(`${file}: no catid/label columns`);
+  return { labels, velocityFile };
+}
+
+/**
+ * A survey galaxy's velocity map as the network sees it: the paper's preprocessing (src/maps:
+ * 0.5″ spaxels, centred 40×40), masked spaxels NaN for drawing. Undefined when the file is absent.
+ */
+export async function loadSurveyMap(survey: SurveySource, galaxyId: string): Promise<GalaxyMap | undefined> {
+  const file = survey.velocityFile.get(galaxyId);
+  if (!file || !existsSync(file)) return undefined;
+  const { loadKinematicMap, preprocessMap } = await import('../maps/index.ts');
+  const pre = preprocessMap(await loadKinematicMap(file));
+  const values = Float32Array.from(pre.input, (v, i) => (pre.valid[i] ? v : Number.NaN));
+  return { width: pre.size, height: pre.size, values, valid: pre.valid };
+}
+
+/** Global Moran's I (rook, valid spaxels of the 40×40 crop; src/maps moranOfMap) of a survey galaxy. */
+export async function surveyMoransI(survey: SurveySource, galaxyId: string): Promise<number | undefined> {
+  const file = survey.velocityFile.get(galaxyId);
+  if (!file || !existsSync(file)) return undefined;
+  const { loadKinematicMap, moranOfMap } = await import('../maps/index.ts');
+  const I = moranOfMap(await loadKinematicMap(file)).I;
+  return Number.isFinite(I) ? I : undefined;
+}

@@ -18,6 +18,8 @@ export function register(program: Command): void {
       'result rows (galspin query --format jsonl|json|csv) or a run folder with maps/, attributions/',
     )
     .option('--bucket <dir>', 'folder with maps/ and attributions/ when not the --results folder')
+    .option('--survey <dir>', "labelled survey (catalogue.csv + FITS): labels, test-galaxy maps, Moran's I")
+    .option('--no-infer', 'with --survey: do not run the model for unknown-galaxy P(fast) and IG maps')
     .option('--catalogue <csv>', 'labels (catid,label) to tell unknown galaxies from labelled ones')
     .requiredOption('--out <dir>', 'output folder: index.html + figures/')
     .addHelpText(
@@ -28,11 +30,20 @@ histogram (0.05/0.95 thresholds), Moran's I fast vs slow, Moran scatter, velocit
 reliability diagram, training curves. A figure whose input is missing is listed as not drawn.
 Self-contained: no network resources; open DIR/index.html in any browser.
 
-Example:
+Examples:
+  galspin report --model runs/model --survey runs/survey --out runs/report
   galspin report --model models/demo --results .galspin --catalogue runs/survey/catalogue.csv --out runs/report`,
     )
     .action(
-      async (o: { model: string; results?: string; bucket?: string; catalogue?: string; out: string }) => {
+      async (o: {
+        model: string;
+        results?: string;
+        bucket?: string;
+        survey?: string;
+        infer: boolean;
+        catalogue?: string;
+        out: string;
+      }) => {
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar(
               { format: 'report [{bar}] {value}/{total} figures {eta}s {name}' },
@@ -45,6 +56,8 @@ Example:
             modelDir: o.model,
             results: o.results,
             bucket: o.bucket,
+            survey: o.survey,
+            infer: o.infer,
             catalogue: o.catalogue,
             out: o.out,
             onProgress: (done, total, name) => {
