@@ -51,7 +51,9 @@ export async function inferOutputs(opts: InferOptions): Promise<InferredOutputs>
           temperature: opts.temperature,
         },
       );
-      preds.forEach((p, i) => probabilities.set(ids[i], p.probability));
+      preds.forEach((p, i) => {
+        probabilities.set(ids[i], p.probability);
+      });
     }
     const attributions = new Map<string, Float32Array>();
     const explainIds = [...opts.explain.keys()];
@@ -62,7 +64,9 @@ export async function inferOutputs(opts: InferOptions): Promise<InferredOutputs>
         explainIds.map((id) => toInput(opts.explain.get(id) as GalaxyMap)),
         { steps: opts.igSteps },
       );
-      ig.forEach((r, i) => attributions.set(explainIds[i], r.attribution));
+      ig.forEach((r, i) => {
+        attributions.set(explainIds[i], r.attribution);
+      });
     }
     return { probabilities, attributions, backend: backend.name };
   } finally {
