@@ -37,6 +37,9 @@ export function usesEndpointOverride(env: Record<string, string | undefined> = p
 }
 
 export function createAwsClients(env: Record<string, string | undefined> = process.env): AwsClients {
+  // galspin pins its SDK versions and supports Node 20 (package.json engines); the SDK's notice about
+  // future releases needing Node 22 would print on every CLI run. An explicit setting wins.
+  process.env.AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED ??= 'true';
   const common = {
     ...retryConfig(env),
     // Long polls hold a request for up to 20 s; a dead peer must still time out.
