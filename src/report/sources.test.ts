@@ -124,3 +124,34 @@ describe('readResults on a GALSPIN_HOME folder', () => {
     expect(rows[3].reason).toBe('empty map');
   });
 });
+
+describe('loadVelocityMap on a pipeline bucket', () => {
+  it('decodes maps/<id>.bin (GSPM codec) with masked spaxels as NaN', async () => {
+    const { encodeStoredMap } = await import('../pipeline/map-codec.ts');
+    const { mkdirSync } = await import('node:fs');
+    const dir = mkdtempSync(join(tmpdir(), 'galspin-bucket-'));
+    mkdirSync(join(dir, 'bucket', 'maps'), { recursive: true });
+    const input = new Float32Array([10, 0, -10, 5]);
+    const valid = new Uint8Array([1, 0, 1, 1]);
+    const bytes = encodeStoredMap({
+      meta: {
+        galaxyId: 'g',
+        size: 2,
+        provenance: {
+          sourceKey: 'incoming/g.fits',
+          survey: 'synthetic',
+          preprocessedAt: '2026-11-25T19:00:00.000Z',
+        },
+        science: { moransI: 0.5, nValid: 3 },
+        sourceGrid: { width: 2, height: 2, pixelScaleArcsec: 0.5 },
+      },
+      input,
+      valid,
+    });
+    writeFileSync(join(dir, 'bucket', 'maps', 'g.bin'), bytes);
+    const { bucketRoot } = await import('./sources.ts');
+    const m = await loadVelocityMap(bucketRoot(dir), 'g');
+    expect(m?.width).toBe(2);
+    expect(Array.from(m?.values ?? [])).toEqual([10, Number.NaN, -10, 5]);
+  });
+});
