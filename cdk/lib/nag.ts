@@ -3,7 +3,7 @@
  * Acknowledgements sit on the construct that raises the finding, and IAM5 ones name the exact
  * finding (`AwsSolutions-IAM5[Resource::…]`), so a new wildcard anywhere still fails synth.
  */
-import { Stack, Validations } from 'aws-cdk-lib';
+import { Validations } from 'aws-cdk-lib';
 import type { IConstruct } from 'constructs';
 import type { GalspinStack } from './galspin-stack.ts';
 
@@ -11,29 +11,8 @@ const ack = (scope: IConstruct | undefined, id: string, reason: string): void =>
   if (scope) Validations.of(scope).acknowledge({ id, reason });
 };
 
-/** The IAM5 finding id CDK-nag gives a resource ARN built from a logical id, e.g. `<Bucket.Arn>/maps/*`. */
-const resourceFinding = (scope: IConstruct, logicalIdOf: IConstruct, suffix: string): string =>
-  `AwsSolutions-IAM5[Resource::<${Stack.of(scope).getLogicalId(logicalIdOf.node.defaultChild as never)}.Arn>${suffix}]`;
-
-const PREFIX_REASON =
-  'Object ARNs scoped to one prefix of the data bucket; keys under it are per galaxy and not known in advance. Actions are exact (GetObject/PutObject), never s3:*.';
-const INDEX_REASON = "The table's own GSIs (table/<name>/index/*): Query on an index needs the index ARN.";
-
 export function acknowledgeFindings(stack: GalspinStack): void {
-  const bucketPrefixes = ['incoming/*', 'maps/*', 'models/*', 'attributions/*', 'labels/*', 'reports/*'];
-  const dataRoles: IConstruct[] = [
-    stack.ingest.preprocess.role!,
-    stack.query.handler.role!,
-    stack.worker.task.taskDefinition.taskRole,
-    stack.retraining.task.taskDefinition.taskRole,
-  ];
-  for (const role of dataRoles) {
-    for (const prefix of bucketPrefixes) {
-      ack(role, resourceFinding(stack, stack.storage.bucket, `/${prefix}`), PREFIX_REASON);
-    }
-    ack(role, resourceFinding(stack, stack.results.table, '/index/*'), INDEX_REASON);
-  }
-
+  // Prefix-scoped S3 ARNs and table GSIs are acknowledged where they are granted (grants.ts).
   for (const fn of [stack.ingest.preprocess, stack.query.handler]) {
     ack(
       fn,

@@ -20,7 +20,7 @@ import {
   RESOURCES,
   TIMEOUTS,
 } from '../../../src/config/index.ts';
-import { grantObjects } from '../grants.ts';
+import { grantObjects, grantTable } from '../grants.ts';
 import { shellFunction } from '../lambda-defaults.ts';
 
 export interface IngestProps {
@@ -123,6 +123,6 @@ export class Ingest extends Construct {
     );
     grantObjects(this.preprocess, props.bucket, { read: [PREFIX.incoming], write: [PREFIX.maps] });
     this.classifyQueue.grantSendMessages(this.preprocess);
-    props.table.grantReadWriteData(this.preprocess);
+    grantTable(this.preprocess, props.table, 'readWrite');
   }
 }

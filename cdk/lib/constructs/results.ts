@@ -12,7 +12,7 @@ import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
 import { PREFIX, physicalName, tableDefinition } from '../../../src/config/index.ts';
-import { grantObjects } from '../grants.ts';
+import { grantObjects, grantTable } from '../grants.ts';
 import { LOG_RETENTION, shellFunction } from '../lambda-defaults.ts';
 
 export interface ResultsTableProps {
@@ -85,7 +85,7 @@ export class QueryApi extends Construct {
         POWERTOOLS_SERVICE_NAME: 'galspin-query',
       },
     });
-    props.table.grantReadData(this.handler);
+    grantTable(this.handler, props.table, 'read');
     // Attribution maps and preprocessed maps may be linked from a result (presigned GETs).
     grantObjects(this.handler, props.bucket, { read: [PREFIX.attributions, PREFIX.maps] });
 

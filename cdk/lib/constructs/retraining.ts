@@ -12,7 +12,7 @@ import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PREFIX } from '../../../src/config/index.ts';
-import { grantObjects } from '../grants.ts';
+import { grantObjects, grantTable } from '../grants.ts';
 import type { Compute } from './compute.ts';
 import { GalspinTask } from './containers.ts';
 import type { Network } from './network.ts';
@@ -60,7 +60,7 @@ export class Retraining extends Construct {
       read: [PREFIX.maps, PREFIX.models, PREFIX.labels, PREFIX.incoming],
       write: [PREFIX.models, PREFIX.reports],
     });
-    props.table.grantReadWriteData(role);
+    grantTable(role, props.table, 'readWrite');
     // A promoted champion may re-queue galaxies for classification.
     props.classifyQueue.grantSendMessages(role);
 

@@ -9,7 +9,7 @@ import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
 import { PREFIX } from '../../../src/config/index.ts';
-import { grantObjects } from '../grants.ts';
+import { grantObjects, grantTable } from '../grants.ts';
 import type { Compute } from './compute.ts';
 import { GalspinTask } from './containers.ts';
 import type { Network } from './network.ts';
@@ -76,7 +76,7 @@ export class InferWorker extends Construct {
       write: [PREFIX.attributions],
     });
     props.classifyQueue.grantConsumeMessages(this.task.taskDefinition.taskRole);
-    props.table.grantReadWriteData(this.task.taskDefinition.taskRole);
+    grantTable(this.task.taskDefinition.taskRole, props.table, 'readWrite');
 
     this.scaling = new BacklogScaling(this, 'Scaling', {
       clusterName: props.compute.cluster.clusterName,
