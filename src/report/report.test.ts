@@ -51,3 +51,19 @@ describe('writeReport', () => {
     );
   });
 });
+
+describe('resolveReportModelDir', () => {
+  it("follows a store root's champion.json to the champion's folder", async () => {
+    const { mkdirSync, cpSync } = await import('node:fs');
+    const { resolveReportModelDir } = await import('./report.ts');
+    const root = mkdtempSync(join(tmpdir(), 'galspin-store-'));
+    mkdirSync(join(root, 'v7'));
+    cpSync(join(FIXTURE_DIR, 'model', 'metrics.json'), join(root, 'v7', 'metrics.json'));
+    writeFileSync(
+      join(root, 'champion.json'),
+      JSON.stringify({ version: 'v7', promotedAt: '2026-11-25T19:00:00Z' }),
+    );
+    expect(await resolveReportModelDir(root)).toBe(join(root, 'v7'));
+    expect(await resolveReportModelDir(join(FIXTURE_DIR, 'model'))).toBe(join(FIXTURE_DIR, 'model'));
+  });
+});

@@ -97,7 +97,17 @@ class MapCache {
   }
 }
 
-export async function writeReport(opts: WriteReportOptions): Promise<ReportResult> {
+/** A model folder, or a model store root (`champion.json` → `<root>/<version>/`): the champion's folder. */
+export async function resolveReportModelDir(path: string): Promise<string> {
+  if (existsSync(join(path, 'metrics.json')) || !existsSync(join(path, 'champion.json'))) return path;
+  const { FolderModelStore } = await import('../model/store.ts');
+  const version = await new FolderModelStore(path).champion();
+  if (!version) throw new ReportInputError(`${join(path, 'champion.json')}: names no model version`);
+  return join(path, version);
+}
+
+export async function writeReport(options: WriteReportOptions): Promise<ReportResult> {
+  const opts = { ...options, modelDir: await resolveReportModelDir(options.modelDir) };
   const metricsFile = join(opts.modelDir, 'metrics.json');
   if (!existsSync(metricsFile))
     throw new ReportInputError(`${metricsFile}: no metrics.json in the model folder`);

@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .description(
       "write a static HTML report with the paper's figures from a model folder and a run's results",
     )
-    .requiredOption('--model <dir>', 'model folder with metrics.json (and model-card.md)')
+    .requiredOption('--model <dir>', 'model folder with metrics.json (or a store root with champion.json)')
     .option(
       '--results <file|dir>',
       'result rows (galspin query --format jsonl|json|csv) or a run folder with maps/, attributions/',
