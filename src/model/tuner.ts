@@ -184,7 +184,7 @@ export async function tune(
   const rng = mulberry32(o.seed ^ 0x5eed);
   const rand = () => rng.next();
   const trials: TrialResult[] = [];
-  let stopped: TunerResult['stopped'] = 'done';
+  let stopped = 'done' as TunerResult['stopped'];
 
   const runTrial = async (config: TrialConfig, epochs: number, bracket: number, round: number) => {
     const t0 = now();
