@@ -101,7 +101,7 @@ export function drawGalaxyParams(population: 'fast' | 'slow', catid: string, rng
     const cosI = rng.next();
     const q = Math.sqrt(cosI * cosI + q0 * q0 * (1 - cosI * cosI));
     const sinI = Math.sqrt(1 - cosI * cosI);
-    const vMax = rng.uniform(90, 260);
+    const vMax = lognormal(rng, 150, 0.4, 50, 300);
     const re = lognormal(rng, 3.8, 0.3, 1.6, 8);
     return {
       ...base,
