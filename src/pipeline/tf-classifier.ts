@@ -1,11 +1,12 @@
 /**
  * The TensorFlow.js implementation of {@link Classifier}: the stored CNN, temperature-calibrated
- * probability (Guo et al. 2017), MC-dropout uncertainty (Gal & Ghahramani 2016) and Integrated
+ * probability (Guo et al. 2017), MC-dropout uncertainty of the uncalibrated probability (Gal & Ghahramani 2016) and Integrated
  * Gradients of the logit (Sundararajan et al. 2017), all batched over the maps in hand.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { inputShapeOf, logitsOf, stackInputs } from '../model/attribution-forward.ts';
 import { integratedGradients } from '../model/ig.ts';
+import { mcDropout } from '../model/uncertainty.ts';
 import type { Classification, Classifier, ClassifierSource } from './classifier.ts';
 import { classOf } from './classifier.ts';
 import type { BlobModelRepository } from './model-repo.ts';
@@ -51,16 +52,7 @@ export class TfClassifier implements Classifier {
 
     t = performance.now();
     const passes = Math.max(1, this.opts.mcPasses);
-    const sum = new Float64Array(n);
-    const sumSq = new Float64Array(n);
-    for (let k = 0; k < passes; k++) {
-      const l = await logitsOf(tf, model, stacked, n, chunk, { dropoutSeed: k + 1 });
-      for (let i = 0; i < n; i++) {
-        const p = sigmoid(l[i] / this.temperature);
-        sum[i] += p;
-        sumSq[i] += p * p;
-      }
-    }
+    const mc = await mcDropout(tf, model, inputs, { passes, chunk: Math.max(chunk, 256) });
     timings.uncertainty = performance.now() - t;
 
     t = performance.now();
@@ -69,13 +61,11 @@ export class TfClassifier implements Classifier {
 
     const results: Classification[] = inputs.map((_, i) => {
       const probability = sigmoid(logits[i] / this.temperature);
-      const mean = sum[i] / passes;
-      const variance = Math.max(0, sumSq[i] / passes - mean * mean);
       return {
         probability,
         logit: logits[i],
         class: classOf(probability),
-        uncertainty: { mean: Math.min(1, Math.max(0, mean)), std: Math.sqrt(variance), passes },
+        uncertainty: { mean: Math.min(1, Math.max(0, mc[i].mean)), std: mc[i].std, passes: mc[i].passes },
         attribution: ig[i].attribution,
         completenessGap: ig[i].completenessGap,
       };

@@ -1,0 +1,31 @@
+/**
+ * Query Lambda behind the HTTP API (IAM authorisation at the gateway). A thin shell: environment
+ * validated once, clients created once, the request mapped to src/pipeline/query-http.ts.
+ */
+import { Logger } from '@aws-lambda-powertools/logger';
+import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { parseEnv, QueryEnv } from '../src/config/index.ts';
+import { awsPorts } from '../src/pipeline/deps.ts';
+import { handleQueryRequest } from '../src/pipeline/query-http.ts';
+
+const logger = new Logger({ serviceName: 'galspin-query' });
+let ports: ReturnType<typeof awsPorts> | undefined;
+
+export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
+  ports ??= awsPorts(parseEnv(QueryEnv));
+  const req = {
+    method: event.requestContext.http.method,
+    path: event.rawPath,
+    query: event.queryStringParameters ?? {},
+  };
+  try {
+    return await handleQueryRequest(ports, req);
+  } catch (err) {
+    logger.error('query failed', { path: req.path, error: err as Error });
+    return {
+      statusCode: 500,
+      headers: { 'content-type': 'application/json' },
+      body: '{"error":"internal error"}',
+    };
+  }
+};
