@@ -43,12 +43,12 @@ describe('galspin report', () => {
   it('help fits on one screen and shows an example', () => {
     const program = new Command('galspin');
     register(program);
-    const help = program.commands[0].helpInformation() + '';
+    const help = program.commands[0].helpInformation();
     let text = '';
     program.commands[0].configureOutput({ writeOut: (s) => (text += s) });
     program.commands[0].outputHelp();
     expect(text.split('\n').length).toBeLessThanOrEqual(30);
-    expect(text).toContain('Example:\n  galspin report --model');
+    expect(text).toContain('Examples:\n  galspin report --model');
     expect(help).toContain('--results <file|dir>');
   });
 });

@@ -48,7 +48,12 @@ export async function reliabilityFigure(calibration: Calibration): Promise<Figur
         encoding: {
           x: { field: 'meanP', ...axis },
           y: { field: 'fracPositive', ...axis },
-          size: { field: 'count', type: 'quantitative', title: 'Galaxies', scale: { range: [30, 400] } },
+          size: {
+            field: 'count',
+            type: 'quantitative',
+            title: 'Galaxies',
+            scale: { range: [30, 400], zero: false },
+          },
         },
       },
     ],
