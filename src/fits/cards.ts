@@ -35,19 +35,29 @@ export interface ParsedValue {
  * ("= " in columns 9–10) is commentary: its text (columns 9–80) goes into `comment`.
  * Throws a plain Error with a short description on malformed values; the header parser wraps it.
  */
-export function parseCard(text: string): FitsCard & { isString?: boolean } {
+export function parseCard(text: string): FitsCard {
+  return parseCardInto(text, { isString: false });
+}
+
+/** As parseCard; also tells through `kind` whether the value was a character string. */
+export function parseCardInto(text: string, kind: { isString: boolean }): FitsCard {
   const key = text.slice(0, 8).trimEnd();
+  kind.isString = false;
   if (key === 'CONTINUE') {
     const parsed = parseValueField(text.slice(8));
-    return { key, value: parsed.value, comment: parsed.comment, isString: parsed.isString };
+    kind.isString = parsed.isString;
+    const card: FitsCard = { key, value: parsed.value };
+    if (parsed.comment !== undefined) card.comment = parsed.comment;
+    return card;
   }
-  if (COMMENTARY.has(key) || text.slice(8, 10) !== '= ') {
+  if (COMMENTARY.has(key) || text.charCodeAt(8) !== 61 || text.charCodeAt(9) !== 32) {
     const comment = text.slice(8).trimEnd();
     return comment ? { key, comment } : { key };
   }
   const parsed = parseValueField(text.slice(10));
   if (parsed.error) throw new Error(`keyword ${key}: ${parsed.error}`);
-  const card: FitsCard & { isString?: boolean } = { key, value: parsed.value, isString: parsed.isString };
+  kind.isString = parsed.isString;
+  const card: FitsCard = { key, value: parsed.value };
   if (parsed.comment !== undefined) card.comment = parsed.comment;
   return card;
 }
@@ -69,26 +79,21 @@ export function parseValueField(field: string): ParsedValue {
 }
 
 function parseString(field: string, start: number): ParsedValue {
+  // Scan quote to quote: a doubled quote is an escaped one, a single quote ends the string.
   let out = '';
-  let i = start + 1;
+  let from = start + 1;
+  let i: number;
   for (;;) {
-    if (i >= field.length) return { value: out, isString: true, error: 'string value without closing quote' };
-    const ch = field[i];
-    if (ch === "'") {
-      if (field[i + 1] === "'") {
-        out += "'";
-        i += 2;
-        continue;
-      }
-      i++;
-      break;
-    }
-    out += ch;
-    i++;
+    i = field.indexOf("'", from);
+    if (i < 0)
+      return { value: out + field.slice(from), isString: true, error: 'string value without closing quote' };
+    out += field.slice(from, i);
+    if (field.charCodeAt(i + 1) !== 39) break;
+    out += "'";
+    from = i + 2;
   }
-  const rest = field.slice(i);
-  const slash = rest.indexOf('/');
-  const comment = slash < 0 ? undefined : rest.slice(slash + 1).trim();
+  const slash = field.indexOf('/', i + 1);
+  const comment = slash < 0 ? undefined : field.slice(slash + 1).trim();
   // Trailing spaces in a string are not significant; leading ones are (Standard 4.2.1.1).
   return { value: out.trimEnd(), comment, isString: true };
 }

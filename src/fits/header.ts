@@ -3,7 +3,7 @@
  * (FITS Standard 4.0, Sect. 4.1). Duplicate keywords keep their first value; string values
  * continued with the CONTINUE long-string convention (Standard 4.2.1.2) are joined.
  */
-import { CARD_LENGTH, type FitsCard, type FitsValue, parseCard } from './cards.ts';
+import { CARD_LENGTH, type FitsCard, type FitsValue, parseCardInto } from './cards.ts';
 
 export const BLOCK = 2880;
 const CARDS_PER_BLOCK = BLOCK / CARD_LENGTH;
@@ -66,7 +66,10 @@ const END_CARD = 'END     ';
  * before the end of the bytes, when a block is cut short, or on a card with an unreadable value.
  */
 export function parseHeader(bytes: Uint8Array, offset: number): ParsedHeader {
-  const raw: (FitsCard & { isString?: boolean })[] = [];
+  const raw: FitsCard[] = [];
+  const isString: boolean[] = [];
+  const kind = { isString: false };
+  let continued = false;
   let pos = offset;
   for (;;) {
     if (pos + BLOCK > bytes.length) {
@@ -80,11 +83,15 @@ export function parseHeader(bytes: Uint8Array, offset: number): ParsedHeader {
     for (let c = 0; c < CARDS_PER_BLOCK; c++) {
       const text = block.slice(c * CARD_LENGTH, (c + 1) * CARD_LENGTH);
       if (text.startsWith(END_CARD) || text === 'END'.padEnd(CARD_LENGTH)) {
-        return { header: new Header(joinContinued(raw)), dataOffset: pos + BLOCK };
+        const cards = continued ? joinContinued(raw, isString) : raw;
+        return { header: new Header(cards), dataOffset: pos + BLOCK };
       }
       if (text.trim() === '') continue;
       try {
-        raw.push(parseCard(text));
+        const card = parseCardInto(text, kind);
+        raw.push(card);
+        isString.push(kind.isString);
+        if (card.key === 'CONTINUE') continued = true;
       } catch (err) {
         throw new HeaderProblem(
           `card ${raw.length + 1} of header at byte ${offset}: ${(err as Error).message}`,
@@ -96,19 +103,19 @@ export function parseHeader(bytes: Uint8Array, offset: number): ParsedHeader {
 }
 
 /** Joins string values ending in '&' with the CONTINUE cards that follow (HEASARC convention). */
-function joinContinued(raw: (FitsCard & { isString?: boolean })[]): FitsCard[] {
+function joinContinued(raw: FitsCard[], isString: boolean[]): FitsCard[] {
   const cards: FitsCard[] = [];
   for (let i = 0; i < raw.length; i++) {
-    const { isString, ...card } = raw[i];
+    const card = raw[i];
     if (card.key === 'CONTINUE') {
       // An orphan CONTINUE is kept as commentary so nothing is silently lost.
       cards.push({ key: 'CONTINUE', comment: typeof card.value === 'string' ? card.value : card.comment });
       continue;
     }
-    if (isString && typeof card.value === 'string') {
+    if (isString[i] && typeof card.value === 'string') {
       let value = card.value;
       let comment = card.comment;
-      while (value.endsWith('&') && raw[i + 1]?.key === 'CONTINUE' && raw[i + 1].isString) {
+      while (value.endsWith('&') && raw[i + 1]?.key === 'CONTINUE' && isString[i + 1]) {
         i++;
         value = value.slice(0, -1) + (raw[i].value as string);
         if (raw[i].comment) comment = comment ? `${comment} ${raw[i].comment}` : raw[i].comment;
