@@ -59,6 +59,11 @@ export const WorkerEnv = PipelineEnv.pick({
   /** MC-dropout passes for the uncertainty. */
   GALSPIN_MC_PASSES: intFromEnv(10, 1, 1000),
   GALSPIN_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  /** Class thresholds on p = P(fast) (default DEFAULT_THRESHOLDS). */
+  GALSPIN_THRESHOLD_FAST: z.coerce.number().min(0).max(1).optional(),
+  GALSPIN_THRESHOLD_SLOW: z.coerce.number().min(0).max(1).optional(),
+  /** File the worker touches after each poll; the container health check reads its age. */
+  GALSPIN_HEARTBEAT_FILE: z.string().min(1).optional(),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 

@@ -38,18 +38,12 @@ export class S3BlobStore implements BlobStore {
   ) {}
 
   async get(key: string, opts: { maxBytes?: number } = {}): Promise<Uint8Array> {
-    if (opts.maxBytes !== undefined) {
-      // HEAD first so an oversized object is refused without transferring it; the GET then checks the
-      // length it actually got, in case the object was replaced in between.
-      const info = await this.head(key);
-      if (!info) throw new BlobNotFoundError(key);
-      if (info.size > opts.maxBytes) throw new BlobTooLargeError(key, info.size, opts.maxBytes);
-    }
     try {
       const out = await this.s3.send(new GetObjectCommand({ Bucket: this.bucket, Key: key }));
       const size = out.ContentLength ?? 0;
       if (opts.maxBytes !== undefined && size > opts.maxBytes) {
-        out.Body?.transformToWebStream().cancel();
+        // The length arrives with the headers: drop the connection before the body is read.
+        (out.Body as unknown as { destroy?: () => void } | undefined)?.destroy?.();
         throw new BlobTooLargeError(key, size, opts.maxBytes);
       }
       return (await out.Body?.transformToByteArray()) ?? new Uint8Array();
