@@ -31,6 +31,8 @@ describe('planSurvey', () => {
   it('fills the quotas, labels by the rule, and separates the classes on the λRe–ε plane', () => {
     const { rows, summary } = runPlan(5, 300, 40);
     expect(summary.counts).toEqual({ fast: 264, slow: 36, unknown: 40 });
+    const reasons = summary.unknownReasons;
+    expect(reasons.borderline + reasons.coverage + reasons.unflagged).toBe(40);
     for (const { row } of rows) {
       if (row.label === 'unknown') continue;
       expect(isSlowRotator(row.lambdaRe, row.ellipticity, LABEL_RULE)).toBe(row.label === 'slow');

@@ -37,6 +37,9 @@ export interface SurveySummary {
   /** λRe quantiles (5, 25, 50, 75, 95 %) per label. */
   lambdaReQuantiles: Record<'fast' | 'slow' | 'unknown', number[]>;
   validSpaxels: { min: number; median: number; max: number };
+  /** Why the unknown galaxies have no flag: near the rule's boundary, Re ellipse poorly covered, or
+   *  drawn as ordinary survey members without a flag. */
+  unknownReasons: { borderline: number; coverage: number; unflagged: number };
 }
 
 function quantiles(values: number[], qs: number[]): number[] {
@@ -79,6 +82,7 @@ export function* planSurvey(opts: SurveyOptions): Generator<PlannedGalaxy, Surve
   ) as SurveySummary['kinds'];
   const lambdas: Record<'fast' | 'slow' | 'unknown', number[]> = { fast: [], slow: [], unknown: [] };
   const valids: number[] = [];
+  const unknownReasons = { borderline: 0, coverage: 0, unflagged: 0 };
   const total = n + unknown;
   const maxCandidates = 30 * total + 1000;
   let accepted = 0;
@@ -104,6 +108,7 @@ export function* planSurvey(opts: SurveyOptions): Generator<PlannedGalaxy, Surve
     else label = left[m.label] > 0 ? m.label : undefined;
     if (!label) continue;
     counts[label]++;
+    if (label === 'unknown') unknownReasons[m.unknownReason ?? 'unflagged']++;
     kinds[params.kind][label]++;
     lambdas[label].push(m.lambdaR);
     valids.push(m.nValid);
@@ -137,6 +142,7 @@ export function* planSurvey(opts: SurveyOptions): Generator<PlannedGalaxy, Surve
       unknown: quantiles(lambdas.unknown, qs),
     },
     validSpaxels: { min: vmin, median: vmed, max: vmax },
+    unknownReasons,
   };
 }
 

@@ -76,7 +76,9 @@ Example:
       process.stdout.write(
         `${o.out}: ${summary.counts.fast} fast, ${summary.counts.slow} slow, ${summary.counts.unknown} unknown ` +
           `(slow fraction ${summary.slowFraction.toFixed(3)}, rule ${summary.rule}, ${summary.candidates} candidates)\n` +
-          `λRe 5/25/50/75/95%: fast ${q(summary.lambdaReQuantiles.fast)}; slow ${q(summary.lambdaReQuantiles.slow)}\n`,
+          `λRe 5/25/50/75/95%: fast ${q(summary.lambdaReQuantiles.fast)}; slow ${q(summary.lambdaReQuantiles.slow)}\n` +
+          `unknown: ${summary.unknownReasons.borderline} borderline, ${summary.unknownReasons.coverage} poorly covered, ` +
+          `${summary.unknownReasons.unflagged} unflagged survey members\n`,
       );
     });
 }
