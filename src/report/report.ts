@@ -5,7 +5,7 @@
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
-import { dirname, join } from 'node:path';
+import { dirname, isAbsolute, join, relative } from 'node:path';
 import { DEFAULT_THRESHOLDS } from '../config/index.ts';
 import { type AttributionItem, attributionPanelsFigure } from './figures/attribution-panels.ts';
 import { confusionMatrixFigure } from './figures/confusion-matrix.ts';
@@ -71,6 +71,13 @@ export interface ReportResult {
   figures: string[];
   skipped: { name: string; reason: string }[];
 }
+
+/** Paths on the page relative to the working folder when inside it (no home folders in shared reports). */
+function shown(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
+}
+const shownOpt = (p: string | undefined) => (p === undefined ? undefined : shown(p));
 
 type FigureJob = { name: string; build: () => Promise<Figure | undefined>; missing: string };
 
@@ -391,7 +398,11 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
     uncertainTotal: uncertain.length,
     statusCounts,
     generatedAt: (opts.now ?? (() => new Date()))().toISOString(),
-    inputs: { model: opts.modelDir, results: opts.results ?? opts.survey, catalogue: opts.catalogue },
+    inputs: {
+      model: shown(opts.modelDir),
+      results: shownOpt(opts.results ?? opts.survey),
+      catalogue: shownOpt(opts.catalogue),
+    },
   });
   const indexHtml = join(opts.out, 'index.html');
   await mkdir(dirname(indexHtml), { recursive: true });
