@@ -167,6 +167,10 @@ export function decompressImage(src: TileSource, info: CompressedImageInfo): Flo
       const zzero = zzeroCol ? (table.cell(t, zzeroCol) as number) : (header.getNumber('ZZERO') ?? 0);
       const zblank = zblankCol ? (table.cell(t, zblankCol) as number) : headerBlank;
       values = unquantize(tileValues as ArrayLike<number>, zscale, zzero, zblank, quantize, rand, t, dither0);
+      // CFITSIO (and so astropy) restores ZBITPIX −32 images as float32: round the same way.
+      if (zbitpix === -32)
+        for (let i = 0; i < values.length; i++)
+          (values as Float64Array)[i] = Math.fround(values[i] as number);
     }
     placeTile(out, values, znaxis, origin, shape);
   }
@@ -213,9 +217,10 @@ function decodeTile(
     riceDecompress(bytes, out, intBytes, blockSize);
     return out;
   }
+  // Lossless floats are stored as floats; integers (and quantized floats) as BYTEPIX-wide integers.
+  const type: Bitpix = bitpix < 0 ? (bitpix as Bitpix) : ((intBytes * 8) as Bitpix);
+  const width = Math.abs(type) / 8;
   const plain = cmptype === 'NOCOMPRESS' ? bytes : inflate(bytes, npix * 8);
-  const width = cmptype === 'NOCOMPRESS' ? Math.abs(bitpix) / 8 : intBytes;
-  const intBitpix = (width * 8) as Bitpix;
   if (plain.length < npix * width)
     throw new CompressionProblem('tile inflates to fewer bytes than its pixels');
   let src = plain;
@@ -224,9 +229,7 @@ function decodeTile(
     src = new Uint8Array(npix * width);
     for (let b = 0; b < width; b++) for (let i = 0; i < npix; i++) src[i * width + b] = plain[b * npix + i];
   }
-  return decodeRaw(src, bitpix < 0 && cmptype === 'NOCOMPRESS' ? bitpix : intBitpix, npix) as
-    | ArrayLike<number>
-    | BigInt64Array;
+  return decodeRaw(src, type, npix) as ArrayLike<number> | BigInt64Array;
 }
 
 function unquantize(
