@@ -2,8 +2,12 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFits, readFitsFile, writeFits } from '../fits/index.ts';
+import { drawGalaxyParams } from '../survey/kinds.ts';
+import { encodeDispersionFile, encodeVelocityFile } from '../survey/samiFits.ts';
+import { simulateGalaxy } from '../survey/simulate.ts';
 import { loadKinematicMap, loadKinematicMapFromFits, pairProductFiles, parseSamiFileName } from './load.ts';
 import { preprocessMap } from './preprocess.ts';
+import { mulberry32 } from './random.ts';
 import { countValid, MapError } from './types.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../test/fixtures/fits');
@@ -93,6 +97,36 @@ describe('SAMI DR2 loader', () => {
     expect(() => loadKinematicMapFromFits(vel, { dispersion: disp })).toThrow(/CATID 136602 does not match/);
     await expect(loadKinematicMap(join(FIXTURES, 'arange.fits'))).rejects.toThrow(MapError);
     await expect(loadKinematicMap(join(FIXTURES, 'arange.fits'))).rejects.toThrow(/arange\.fits: /);
+  });
+});
+
+describe('SAMI DR3 round trip', () => {
+  it('loads a written DR3 velocity + dispersion pair back to the simulated planes', () => {
+    const rng = mulberry32(21);
+    const g = simulateGalaxy(drawGalaxyParams('slow', '123456', rng), rng);
+    const vel = parseFits(encodeVelocityFile(g), '123456_A_stellar-velocity_default_two-moment.fits');
+    const disp = parseFits(
+      encodeDispersionFile(g),
+      '123456_A_stellar-velocity-dispersion_default_two-moment.fits',
+    );
+    const map = loadKinematicMapFromFits(vel, { dispersion: disp });
+    expect(map.galaxyId).toBe('123456');
+    expect(map.pixelScaleArcsec).toBeCloseTo(0.5, 9);
+    expect(Array.from(map.valid)).toEqual(Array.from(g.valid));
+    expect(Array.from(map.velocity)).toEqual(Array.from(g.velocity));
+    expect(Array.from(map.dispersion ?? [])).toEqual(Array.from(g.dispersion));
+    expect(Array.from(map.snr ?? [])).toEqual(Array.from(g.snr));
+    expect(Array.from(map.dispersionError ?? [])).toEqual(Array.from(g.dispersionError));
+  });
+
+  it('refuses a velocity map whose UNIT is not km/s', () => {
+    const bytes = writeFits([
+      { bitpix: -64, shape: [4, 4], data: new Float64Array(16).fill(1), header: { CATID: '5', UNIT: 'm/s' } },
+      { bitpix: -64, shape: [4, 4], data: new Float64Array(16), extname: 'VEL_ERR' },
+    ]);
+    expect(() =>
+      loadKinematicMapFromFits(parseFits(bytes, '5_A_stellar-velocity_default_two-moment.fits')),
+    ).toThrow(/unit 'm\/s' is not km\/s/);
   });
 });
 
