@@ -10,9 +10,20 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../cli/main.ts';
 import { generateSurvey } from '../survey/index.ts';
-import { initBackend } from './backend.ts';
 import { loadSurvey } from './data.ts';
-import { trainAndSave } from './train-run.ts';
+import type { TestMetrics } from './evaluate.ts';
+
+async function captureStdout<T>(fn: () => Promise<T>): Promise<{ result: T; out: string }> {
+  const chunks: string[] = [];
+  const write = process.stdout.write.bind(process.stdout);
+  process.stdout.write = ((s: string) => chunks.push(String(s)) > 0) as typeof process.stdout.write;
+  try {
+    const result = await fn();
+    return { result, out: chunks.join('') };
+  } finally {
+    process.stdout.write = write;
+  }
+}
 
 let dir: string;
 beforeAll(async () => {
@@ -28,20 +39,37 @@ describe('train end to end (small)', () => {
     const data = await loadSurvey(join(dir, 'survey'));
     expect(data.ids).toHaveLength(200);
     expect(data.hash).toMatch(/^[0-9a-f]{64}$/);
-    const { tf, name } = await initBackend(undefined, { log: () => {} });
-    const run = await trainAndSave(tf, name, data, join(dir, 'model'), {
-      epochs: 8,
-      seed: 3,
-      model: { convFilters: [16, 32, 64], denseUnits: [32, 16], learningRate: 1e-3 },
-    });
-    const t = run.metrics.test;
-    const majority =
-      Math.max(...[0, 1].map((c) => run.result.test.labels.filter((l) => l === c).length)) / t.n;
+    const code = await captureStdout(() =>
+      main([
+        'node',
+        'galspin',
+        'train',
+        '--data',
+        join(dir, 'survey'),
+        '--out',
+        join(dir, 'model'),
+        '--epochs',
+        '8',
+        '--seed',
+        '3',
+        '--filters',
+        '16,32,64',
+        '--dense',
+        '32,16',
+        '--lr',
+        '1e-3',
+      ]),
+    );
+    expect(code.result).toBe(0);
+    expect(code.out).toMatch(/test n=30 accuracy/);
+    const saved = JSON.parse(await readFile(join(dir, 'model', 'metrics.json'), 'utf8'));
+    const t = saved.test as TestMetrics;
+    const labels = t.probabilities.map((p) => p.label);
+    const majority = Math.max(...[0, 1].map((c) => labels.filter((l) => l === c).length)) / t.n;
     // Majority-class baseline is 0.70; a model that learned rotation reaches well above it.
     expect(t.n).toBe(30);
     expect(t.accuracy).toBeGreaterThan(majority + 0.1);
     expect(t.auc).toBeGreaterThan(0.85);
-    const saved = JSON.parse(await readFile(join(dir, 'model', 'metrics.json'), 'utf8'));
     expect(saved.protocol).toBe('honest');
     expect(saved.data).toMatchObject({
       hash: data.hash,
@@ -69,31 +97,15 @@ describe('train end to end (small)', () => {
     expect(await readFile(join(dir, 'model', 'model-card.md'), 'utf8')).toContain(data.hash);
 
     // The CLI on the test galaxies' FITS files gives the calibrated probabilities of metrics.json.
-    const testIds = run.result.test.ids.slice(0, 5);
+    const testIds = t.probabilities.slice(0, 5).map((p) => p.galaxyId);
     const files = testIds.map((id) =>
       join(dir, 'survey', 'fits', `${id}_A_stellar-velocity_default_two-moment.fits`),
     );
-    const out: string[] = [];
-    const write = process.stdout.write.bind(process.stdout);
-    process.stdout.write = ((s: string) => out.push(s) > 0) as typeof process.stdout.write;
-    try {
-      expect(
-        await main([
-          'node',
-          'galspin',
-          'predict',
-          ...files,
-          '--model',
-          join(dir, 'model'),
-          '--format',
-          'jsonl',
-        ]),
-      ).toBe(0);
-    } finally {
-      process.stdout.write = write;
-    }
-    const lines = out
-      .join('')
+    const predicted = await captureStdout(() =>
+      main(['node', 'galspin', 'predict', ...files, '--model', join(dir, 'model'), '--format', 'jsonl']),
+    );
+    expect(predicted.result).toBe(0);
+    const lines = predicted.out
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
