@@ -9,7 +9,8 @@
 #                                               # honest one the champion (models/champion.json)
 # Env: SEED (1), EPOCHS (honest, 60), PAPER_EPOCHS (15), PAPER_COPIES (fast,slow augmented copies per
 # galaxy in the paper pool; the paper used ≈10,74 — 3,22 keeps the run within an hour on 2 cores),
-# STAGES (honest,paper), SURVEY (reuse an existing survey folder), GALSPIN_BACKEND (auto).
+# STAGES (honest,paper,unknown — the last classifies the survey's unlabeled galaxies with the honest
+# model, as the paper did for its 854), SURVEY (reuse an existing survey folder), GALSPIN_BACKEND (auto).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 OUT=${1:-runs/quality}
@@ -21,7 +22,7 @@ galspin() { node bin/galspin.mjs "$@"; }
 mkdir -p "$OUT"
 say() { printf '[quality-run %s] %s\n' "$(date -u +%H:%M:%S)" "$*" >&2; }
 
-STAGES=${STAGES:-honest,paper}
+STAGES=${STAGES:-honest,paper,unknown}
 SURVEY=${SURVEY:-$OUT/survey}
 if [[ ! -f $SURVEY/catalogue.csv ]]; then
   say "simulating the paper-sized survey (seed $SEED)"
@@ -40,10 +41,22 @@ if [[ ,$STAGES, == *,paper,* ]]; then
     --paper-copies "$PAPER_COPIES" 2> >(tee "$OUT/paper.log" >&2) | tee "$OUT/paper.txt"
 fi
 
+if [[ ,$STAGES, == *,unknown,* ]]; then
+  say "classifying the survey's unknown galaxies with the honest model"
+  awk -F, 'NR > 1 && $2 == "unknown" { print $9 }' "$SURVEY/catalogue.csv" | sed "s|^|$SURVEY/|" >"$OUT/unknown-files.txt"
+  if [[ -s $OUT/unknown-files.txt ]]; then
+    xargs -a "$OUT/unknown-files.txt" node bin/galspin.mjs predict --model "$OUT/honest" --format csv \
+      >"$OUT/honest/unknown-predictions.csv"
+    awk -F, '$4 != "class" { n[$4]++ } END { for (c in n) printf "  %s %d\n", c, n[c] }' "$OUT/honest/unknown-predictions.csv" |
+      sort | tee "$OUT/honest/unknown-summary.txt"
+  fi
+fi
+
 if [[ ${PUBLISH:-0} == 1 ]]; then
   version=$(node -p "require('./$OUT/honest/metrics.json').modelVersion")
   mkdir -p "models/$version" "models/$version-paper-protocol"
   cp "$OUT"/honest/{model.json,weights.bin,metrics.json,model-card.md,history.csv} "models/$version/"
+  cp "$OUT"/honest/unknown-*.{csv,txt} "models/$version/" 2>/dev/null || true
   cp "$OUT"/paper/{model.json,weights.bin,metrics.json,model-card.md,history.csv} "models/$version-paper-protocol/"
   printf '{\n  "version": "%s",\n  "promotedAt": "%s",\n  "reason": "quality run, honest protocol"\n}\n' \
     "$version" "$(date -u +%FT%TZ)" >models/champion.json
