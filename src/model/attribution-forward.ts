@@ -139,9 +139,76 @@ export function forwardLogit(tf: Tf, model: tfjs.LayersModel, x: tfjs.Tensor, op
       dropoutIndex++;
       continue;
     }
+    if (name === 'Conv2D' && isPlainConv(layer)) {
+      h = unfusedConv2d(tf, layer, h as tfjs.Tensor4D);
+      continue;
+    }
+    if (name === 'Dense' && h.rank === 2) {
+      h = unfusedDense(tf, layer, h as tfjs.Tensor2D);
+      continue;
+    }
     h = layer.apply(h, { training: false }) as tfjs.Tensor;
   }
   return h.reshape([h.shape[0]]) as tfjs.Tensor1D;
+}
+
+type Activation = { apply(x: tfjs.Tensor): tfjs.Tensor; getClassName(): string };
+
+/*
+ * tfjs's own Relu gradient multiplies by step(x), which tfjs-node builds from five kernels (IsNan,
+ * Greater, Fill, Select, …) and which dominated the IG profile; dy · sign(relu(x)) is one native op.
+ */
+const fastReluCache = new WeakMap<Tf, (x: tfjs.Tensor) => tfjs.Tensor>();
+function fastRelu(tf: Tf): (x: tfjs.Tensor) => tfjs.Tensor {
+  let f = fastReluCache.get(tf);
+  if (!f) {
+    f = tf.customGrad((x, save) => {
+      const y = tf.relu(x as tfjs.Tensor);
+      (save as tfjs.GradSaveFunc)([y]);
+      return { value: y, gradFunc: (dy, saved) => tf.mul(dy, tf.sign(saved[0])) };
+    }) as (x: tfjs.Tensor) => tfjs.Tensor;
+    fastReluCache.set(tf, f);
+  }
+  return f;
+}
+
+function activate(tf: Tf, activation: Activation, y: tfjs.Tensor): tfjs.Tensor {
+  return activation.getClassName() === 'relu' ? fastRelu(tf)(y) : activation.apply(y);
+}
+
+interface ConvLike {
+  strides: number[];
+  padding: 'valid' | 'same';
+  dataFormat: string;
+  dilationRate: number[];
+  useBias: boolean;
+  activation: Activation;
+}
+
+function isPlainConv(layer: tfjs.layers.Layer): boolean {
+  const c = layer as unknown as ConvLike;
+  return c.dataFormat === 'channelsLast' && c.dilationRate.every((d) => d === 1);
+}
+
+/*
+ * tfjs-layers runs Conv2D and Dense through fused kernels whose custom gradient always computes the
+ * kernel and bias gradients too; a gradient with respect to the INPUT (Integrated Gradients) then pays
+ * for Conv2DBackpropFilter on every layer. Unfused ops let the tape compute only what reaches x.
+ */
+function unfusedConv2d(tf: Tf, layer: tfjs.layers.Layer, x: tfjs.Tensor4D): tfjs.Tensor {
+  const c = layer as unknown as ConvLike;
+  const [kernel, bias] = layer.getWeights();
+  let y: tfjs.Tensor = tf.conv2d(x, kernel as tfjs.Tensor4D, [c.strides[0], c.strides[1]], c.padding);
+  if (c.useBias && bias) y = tf.add(y, bias);
+  return activate(tf, c.activation, y);
+}
+
+function unfusedDense(tf: Tf, layer: tfjs.layers.Layer, x: tfjs.Tensor2D): tfjs.Tensor {
+  const d = layer as unknown as { useBias: boolean; activation: Activation };
+  const [kernel, bias] = layer.getWeights();
+  let y: tfjs.Tensor = tf.matMul(x, kernel as tfjs.Tensor2D);
+  if (d.useBias && bias) y = tf.add(y, bias);
+  return activate(tf, d.activation, y);
 }
 
 /** Input shape [H, W, C] of the model, and the flat length of one input. */
