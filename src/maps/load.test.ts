@@ -119,6 +119,23 @@ describe('SAMI DR3 round trip', () => {
     expect(Array.from(map.dispersionError ?? [])).toEqual(Array.from(g.dispersionError));
   });
 
+  it('falls back to the file name for CATID and to HDU indices for unnamed extensions', () => {
+    const plane = (x: number) => new Float64Array(16).fill(x);
+    const bytes = writeFits([
+      { bitpix: -64, shape: [4, 4], data: plane(10), header: { CDELT1: -1 / 3600, CDELT2: 1 / 3600 } },
+      { bitpix: -64, shape: [4, 4], data: plane(2) },
+      { bitpix: -64, shape: [4, 4], data: plane(3) },
+      { bitpix: -64, shape: [4, 4], data: plane(4) },
+      { bitpix: -64, shape: [4, 4], data: plane(5) },
+    ]);
+    const map = loadKinematicMapFromFits(
+      parseFits(bytes, 'dir/777_stellar-velocity_default_two-moment.fits'),
+    );
+    expect(map.galaxyId).toBe('777');
+    expect(map.pixelScaleArcsec).toBeCloseTo(1, 9);
+    expect([map.velocityError?.[0], map.flux?.[0], map.snr?.[0]]).toEqual([2, 3, 5]);
+  });
+
   it('refuses a velocity map whose UNIT is not km/s', () => {
     const bytes = writeFits([
       { bitpix: -64, shape: [4, 4], data: new Float64Array(16).fill(1), header: { CATID: '5', UNIT: 'm/s' } },
