@@ -1,7 +1,9 @@
-import { readFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { parseFits, readFitsFile, readFitsFileSync } from './read.ts';
+import { writeFits } from './write.ts';
 
 const DIR = join(import.meta.dirname, '../../test/fixtures/fits');
 const SAMI = join(DIR, '105420_stellar-velocity_default_two-moment.fits');
@@ -71,5 +73,26 @@ describe('reader', () => {
     // (numpy integers have no NaN).
     expect(ascii.column('Ivalue').slice(0, 4)).toEqual([1, 2, null, null]);
     expect(ascii.column('Dvalue').slice(0, 4)).toEqual([1, 2, null, null]);
+  });
+});
+
+describe('memory', () => {
+  it('decodes a SAMI plane in place but copies a small plane out of a much larger file', () => {
+    const sami = readFitsFileSync(SAMI).hdus[0].image();
+    expect(sami.buffer.byteLength).toBe(115200); // a view into the file buffer: no copy
+    const path = join(mkdtempSync(join(tmpdir(), 'galspin-read-')), 'big.fits');
+    const big = new Float64Array(100 * 100).map((_, i) => i);
+    writeFileSync(
+      path,
+      writeFits([
+        { bitpix: -64, shape: [100, 100], data: big },
+        { bitpix: -64, shape: [3, 2], data: [1, 2, 3, 4, 5, 6], extname: 'SMALL' },
+      ]),
+    );
+    const fits = readFitsFileSync(path);
+    const small = fits.hdu('SMALL')?.image() as Float64Array;
+    expect(Array.from(small)).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(small.buffer.byteLength).toBe(48); // its own buffer: the file can be freed
+    expect(fits.hdus[0].image()).toEqual(big);
   });
 });

@@ -45,9 +45,9 @@ export interface Hdu {
   /**
    * Image data after BSCALE/BZERO, BLANK → NaN; FITS order (NAXIS1 fastest), so row r col c of a
    * 2-D image is at r × NAXIS1 + c. Decoded on first call and cached. FitsError for tables/groups.
-   * For files read by readFitsFile(Sync), an unscaled BITPIX −64 image is a view into the file's
-   * buffer (byte-swapped in place, no copy): treat it as read-only, or copy it (`.slice()`) before
-   * mutating or transferring its buffer.
+   * For files read by readFitsFile(Sync), an unscaled BITPIX −64 image that is at least 1/8 of the
+   * file is a view into the file's buffer (byte-swapped in place, no copy): treat it as read-only,
+   * or copy it (`.slice()`) before mutating or transferring its buffer.
    */
   image(): Float64Array;
   /** Stored image values without scaling, in host byte order (a fresh copy). */
@@ -146,7 +146,10 @@ class HduImpl implements Hdu {
     const width = Math.abs(bitpix) / 8;
     const start = this.bytes.byteOffset + this.dataOffset;
     const count = this.pixels;
-    if (this.owned && start % width === 0) {
+    // In place only where the HDU is a fair share of the file: a view pins the whole file buffer,
+    // and a small map kept from a large file (MaNGA MAPS: 48 HDUs) must not hold megabytes alive.
+    const fairShare = this.layout.dataBytes * 8 >= this.bytes.length;
+    if (this.owned && fairShare && start % width === 0) {
       this.host = viewInPlace(this.bytes.buffer as ArrayBuffer, start, count, bitpix);
     } else {
       const data = this.bytes.subarray(this.dataOffset, this.dataOffset + this.layout.dataBytes);
