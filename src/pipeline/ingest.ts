@@ -234,6 +234,21 @@ async function ingestDispersion(
       `${key}: dispersion map without its velocity map${velocityKey ? ` (${velocityKey})` : ''}; upload the velocity map to classify this galaxy`,
     );
   }
+  // Already paired (both files were there when the velocity map was ingested): nothing to redo.
+  const metaKey = keys.mapMeta(galaxyId);
+  if (await deps.blobs.head(metaKey)) {
+    const meta = JSON.parse(
+      new TextDecoder().decode(await deps.blobs.get(metaKey, { maxBytes: 1024 * 1024 })),
+    );
+    if (meta?.provenance?.sourceKey === velocityKey && meta?.provenance?.dispersionKey === key) {
+      const velocity = await deps.index.getSource(velocityKey);
+      await deps.index.putSourceStatus({
+        ...row,
+        status: velocity?.status === 'CLASSIFIED' ? 'CLASSIFIED' : 'QUEUED',
+      });
+      return { kind: 'companion', sourceKey: key, galaxyId, velocityKey };
+    }
+  }
   await deps.index.putSourceStatus({ ...row, status: 'QUEUED' });
   const outcome = await ingestObject(deps, { bucket: '', key: velocityKey }, { force: true, runId });
   if (outcome.kind !== 'queued') {

@@ -1,4 +1,100 @@
-import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { initBackend } from '../../model/backend.ts';
+import { portsFor, stageProgress } from '../../pipeline/cli-support.ts';
+import { DEMO_TRAIN, runLocal } from '../../pipeline/local-run.ts';
+import { InputError } from '../errors.ts';
 
-// Placeholder until the owning issue lands: registers nothing.
-export function register(_program: Command): void {}
+const integer = (name: string, min: number) => (v: string) => {
+  const n = Number(v);
+  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
+  return n;
+};
+
+interface RunOptions {
+  home: string;
+  aws?: boolean;
+  n: number;
+  seed: number;
+  igSteps: number;
+  mcPasses: number;
+  batch: number;
+  environment: string;
+}
+
+/** `galspin run [DIR]`: the whole pipeline on this machine (embedded), or against an emulator (--aws). */
+export function register(program: Command): void {
+  program
+    .command('run')
+    .description('run the whole pipeline here: ingest → (train) → classify + explain → summary')
+    .argument('[dir]', 'folder of FITS files (+ catalogue.csv for labels); a demo survey when omitted')
+    .option('--home <dir>', 'embedded state: bucket folder + SQLite queues and index', '.galspin')
+    .option('--aws', 'use S3/SQS/DynamoDB via AWS_ENDPOINT_URL (e.g. moto); provisions resources first')
+    .option('--env <name>', 'GALSPIN_ENV for --aws resource names', 'dev')
+    .option('--n <count>', 'labeled galaxies in the demo survey', integer('--n', 10), 200)
+    .option('--seed <s>', 'demo survey seed', integer('--seed', 0), 1)
+    .option('--ig-steps <n>', 'Integrated-Gradients quadrature nodes', integer('--ig-steps', 1), 32)
+    .option('--mc-passes <n>', 'MC-dropout passes for the uncertainty', integer('--mc-passes', 1), 10)
+    .option('--batch <n>', 'maps per inference batch', integer('--batch', 1), 64)
+    .addHelpText(
+      'after',
+      `
+Trains a small demo CNN (2 conv blocks, 12 epochs; not the paper's Table 1) when no champion exists.
+Examples:
+  galspin run                                 # demo survey of 200 labeled galaxies under .galspin/
+  galspin run runs/survey --home runs/state   # your folder of SAMI FITS files
+  AWS_ENDPOINT_URL=http://127.0.0.1:4566 galspin run --aws   # against moto / LocalStack`,
+    )
+    .action(async (dir: string | undefined, o: RunOptions) => {
+      const home = resolve(o.home);
+      const backend = await initBackend();
+      let preprocessHandler;
+      if (o.aws) {
+        if (!process.env.AWS_ENDPOINT_URL)
+          throw new InputError('--aws needs AWS_ENDPOINT_URL (e.g. http://127.0.0.1:4566)');
+        process.env.AWS_ACCESS_KEY_ID ??= 'test';
+        process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
+        process.env.AWS_REGION ??= 'us-east-1';
+        const { provisionLocal } = await import('../../adapters/aws/provision.ts');
+        const provisioned = await provisionLocal({ environment: o.environment });
+        Object.assign(process.env, provisioned.env);
+        preprocessHandler = (await import('../../../lambdas/preprocess.ts')).handler;
+      }
+      const ports = portsFor({ aws: o.aws, home });
+      const progress = stageProgress();
+      try {
+        const s = await runLocal({
+          ports,
+          tf: backend.tf,
+          backend: backend.name,
+          inputDir: dir,
+          demoDir: resolve(home, 'demo-survey'),
+          demo: { n: o.n, seed: o.seed },
+          train: DEMO_TRAIN,
+          igSteps: o.igSteps,
+          mcPasses: o.mcPasses,
+          batchSize: o.batch,
+          preprocessHandler,
+          onProgress: (p) => progress.update(p.stage, p.done, p.total, p.note),
+        });
+        progress.stop();
+        const lines = [
+          `run ${s.runId}: ${s.uploaded} FITS files uploaded`,
+          `  uploads   CLASSIFIED ${s.sources.CLASSIFIED}  REJECTED ${s.sources.REJECTED}  FAILED ${s.sources.FAILED}  QUEUED ${s.sources.QUEUED}`,
+          `  galaxies  fast ${s.classes.fast}  slow ${s.classes.slow}  uncertain ${s.classes.uncertain}  (model ${s.championVersion})`,
+          s.trained
+            ? `  trained   ${s.trained.version} (demo config), test AUC ${s.trained.testAuc.toFixed(3)}; ${s.trained.promoted ? 'promoted' : 'not promoted'}: ${s.trained.reason}`
+            : '  trained   - (champion already present)',
+          `  time      ${Object.entries(s.seconds)
+            .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
+            .join(', ')}`,
+          `results:    ${s.location}  (maps/, attributions/${s.championVersion}/, models/)`,
+          `query:      galspin query --class fast${o.aws ? ' --aws' : ` --home ${o.home}`}   |   galspin query --status REJECTED --of sources --run ${s.runId}${o.aws ? ' --aws' : ` --home ${o.home}`}`,
+        ];
+        process.stdout.write(`${lines.join('\n')}\n`);
+      } finally {
+        progress.stop();
+        ports.close();
+      }
+    });
+}

@@ -1,0 +1,230 @@
+/**
+ * `galspin run`: the whole pipeline on one machine. Upload a folder (or a generated demo survey)
+ * to `incoming/<runId>/` → ingest every object → train a model if no champion exists → classify
+ * and explain everything queued → a summary. Embedded mode runs the services directly on the
+ * folder + SQLite adapters; AWS mode (an emulator via AWS_ENDPOINT_URL) lets the emulator deliver
+ * the S3 events and runs the real preprocess Lambda handler through the local bridge.
+ */
+import { existsSync } from 'node:fs';
+import { readdir, readFile, stat } from 'node:fs/promises';
+import { join, relative, resolve } from 'node:path';
+import type * as tfjs from '@tensorflow/tfjs';
+import { PREFIX, type ResultStatus, s3CreatedEvent } from '../config/index.ts';
+import type { TrainOptions } from '../model/train.ts';
+import { generateSurvey } from '../survey/index.ts';
+import { drainThroughHandler, type SqsHandler } from './bridge.ts';
+import { isFitsKey } from './keys.ts';
+import { type PipelineLogger, silentLogger } from './logger.ts';
+import { BlobModelRepository } from './model-repo.ts';
+import type { PipelinePorts } from './ports-types.ts';
+import { processIngestBody } from './preprocess.ts';
+import { retrain } from './retrain.ts';
+import { RepositoryClassifierSource } from './tf-classifier.ts';
+import { runWorker } from './worker.ts';
+
+/** The demo's training config: small and fast on two CPU cores; NOT the paper's Table 1 network. */
+export const DEMO_TRAIN: Partial<TrainOptions> = {
+  epochs: 12,
+  batchSize: 32,
+  earlyStoppingPatience: 6,
+  model: { convFilters: [16, 32], denseUnits: [32] },
+};
+
+export interface RunProgress {
+  stage: 'survey' | 'upload' | 'ingest' | 'train' | 'classify' | 'done';
+  done: number;
+  total?: number;
+  note?: string;
+}
+
+export interface LocalRunOptions {
+  ports: PipelinePorts;
+  tf: typeof tfjs;
+  backend: string;
+  /** Folder of FITS files (and optionally catalogue.csv with labels); a demo survey when absent. */
+  inputDir?: string;
+  /** Where the demo survey is generated. */
+  demoDir: string;
+  demo?: { n: number; seed: number };
+  runId?: string;
+  train?: Partial<TrainOptions>;
+  igSteps?: number;
+  mcPasses?: number;
+  batchSize?: number;
+  /** AWS mode: the real preprocess handler, driven by the bridge; embedded mode leaves it unset. */
+  preprocessHandler?: SqsHandler;
+  onProgress?: (p: RunProgress) => void;
+  log?: PipelineLogger;
+}
+
+export interface RunSummary {
+  runId: string;
+  uploaded: number;
+  sources: Record<ResultStatus, number>;
+  classes: Record<'fast' | 'slow' | 'uncertain', number>;
+  championVersion: string;
+  trained?: { version: string; promoted: boolean; reason: string; testAuc: number };
+  location: string;
+  seconds: Record<string, number>;
+}
+
+async function listFiles(dir: string): Promise<string[]> {
+  const out: string[] = [];
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) out.push(...(await listFiles(p)));
+    else if (e.isFile()) out.push(p);
+  }
+  return out.sort();
+}
+
+export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
+  const { ports } = opts;
+  const log = opts.log ?? silentLogger;
+  const progress = opts.onProgress ?? (() => {});
+  const seconds: Record<string, number> = {};
+  const lap = (name: string, t0: number) => {
+    seconds[name] = (performance.now() - t0) / 1000;
+  };
+  const runId = opts.runId ?? `run-${new Date().toISOString().replace(/[:.]/g, '-')}`;
+
+  let t = performance.now();
+  let dir = opts.inputDir ? resolve(opts.inputDir) : resolve(opts.demoDir);
+  if (!opts.inputDir && !existsSync(join(dir, 'catalogue.csv'))) {
+    const demo = opts.demo ?? { n: 200, seed: 1 };
+    await generateSurvey({
+      out: dir,
+      n: demo.n,
+      seed: demo.seed,
+      slowFraction: 0.3,
+      unknown: Math.round(demo.n / 4),
+      onProgress: (done, total) => progress({ stage: 'survey', done, total }),
+    });
+  }
+  if (!(await stat(dir).catch(() => undefined))?.isDirectory()) throw new Error(`${dir}: not a folder`);
+  dir = resolve(dir);
+  lap('survey', t);
+
+  // Upload: FITS under incoming/<runId>/, a catalogue.csv as labels/<runId>.csv.
+  t = performance.now();
+  const files = await listFiles(dir);
+  const fits = files.filter((f) => isFitsKey(f));
+  const catalogue = files.find((f) => f.endsWith('catalogue.csv'));
+  const labelsKey = catalogue ? `${PREFIX.labels}${runId}.csv` : undefined;
+  if (catalogue && labelsKey)
+    await ports.blobs.put(labelsKey, await readFile(catalogue), { contentType: 'text/csv' });
+  const keysUploaded: { key: string; size: number }[] = [];
+  let done = 0;
+  const queue = [...fits];
+  await Promise.all(
+    Array.from({ length: 8 }, async () => {
+      for (let f = queue.shift(); f; f = queue.shift()) {
+        const key = `${PREFIX.incoming}${runId}/${relative(dir, f).split('\\').join('/')}`;
+        const body = await readFile(f);
+        await ports.blobs.put(key, body, { contentType: 'application/fits' });
+        keysUploaded.push({ key, size: body.length });
+        progress({ stage: 'upload', done: ++done, total: fits.length });
+      }
+    }),
+  );
+  lap('upload', t);
+
+  // Ingest. Embedded: S3 would have sent these events; we write them. AWS: the emulator sends them.
+  t = performance.now();
+  let ingested = 0;
+  if (opts.preprocessHandler) {
+    await drainThroughHandler(ports.ingestQueue, opts.preprocessHandler, {
+      onProgress: (n) => progress({ stage: 'ingest', done: n, total: fits.length }),
+    });
+  } else {
+    // Velocity maps first so that their dispersion companions find them already paired.
+    keysUploaded.sort((a, b) => Number(a.key.includes('dispersion')) - Number(b.key.includes('dispersion')));
+    for (const { key, size } of keysUploaded) {
+      await processIngestBody({ ...ports, log }, s3CreatedEvent('local', key, size));
+      progress({ stage: 'ingest', done: ++ingested, total: keysUploaded.length });
+    }
+  }
+  lap('ingest', t);
+
+  // Train when there is no champion yet.
+  t = performance.now();
+  const repo = new BlobModelRepository(ports.blobs);
+  let trained: RunSummary['trained'];
+  if (!(await repo.champion())) {
+    if (!labelsKey)
+      throw new Error('no champion model and no catalogue.csv with labels in the input folder to train one');
+    const trainOpts = opts.train ?? DEMO_TRAIN;
+    const r = await retrain(
+      { tf: opts.tf, backend: opts.backend, blobs: ports.blobs, log },
+      {
+        labelsKey,
+        train: trainOpts,
+        onEpoch: (rec, info) =>
+          progress({
+            stage: 'train',
+            done: rec.epoch,
+            total: info.epochs,
+            note: `val acc ${rec.valAcc.toFixed(3)}`,
+          }),
+      },
+    );
+    trained = {
+      version: r.version,
+      promoted: r.comparison.promoted,
+      reason: r.comparison.reason,
+      testAuc: r.comparison.candidate.auc,
+    };
+  }
+  lap('train', t);
+
+  // Classify and explain.
+  t = performance.now();
+  const models = new RepositoryClassifierSource(opts.tf, opts.backend, repo, {
+    igSteps: opts.igSteps ?? 32,
+    mcPasses: opts.mcPasses ?? 10,
+  });
+  let classified = 0;
+  const total = (await ports.classifyQueue.depth()).visible;
+  await runWorker(
+    { blobs: ports.blobs, index: ports.index, queue: ports.classifyQueue, models, log },
+    {
+      batchSize: opts.batchSize ?? 64,
+      batchMs: 500,
+      waitSeconds: 1,
+      untilEmpty: true,
+      onBatch: (b) => progress({ stage: 'classify', done: (classified += b.classified), total }),
+    },
+  );
+  lap('classify', t);
+
+  const champion = (await repo.champion())?.version ?? '';
+  const sources = { QUEUED: 0, CLASSIFIED: 0, REJECTED: 0, FAILED: 0 } as Record<ResultStatus, number>;
+  for (const status of Object.keys(sources) as ResultStatus[]) {
+    let cursor: string | undefined;
+    do {
+      const page = await ports.index.querySourcesByStatus({ status, runId, limit: 1000, cursor });
+      sources[status] += page.items.length;
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  const classes = { fast: 0, slow: 0, uncertain: 0 };
+  for (const c of Object.keys(classes) as (keyof typeof classes)[]) {
+    let cursor: string | undefined;
+    do {
+      const page = await ports.index.queryByClass({ class: c, modelVersion: champion, limit: 1000, cursor });
+      classes[c] += page.items.filter((r) => r.runId === runId).length;
+      cursor = page.cursor;
+    } while (cursor);
+  }
+  progress({ stage: 'done', done: 1, total: 1 });
+  return {
+    runId,
+    uploaded: fits.length,
+    sources,
+    classes,
+    championVersion: champion,
+    trained,
+    location: ports.location,
+    seconds,
+  };
+}
