@@ -70,7 +70,7 @@ export function applyTransform(
   const centre = (size - 1) / 2;
   const cos = Math.cos(t.angleRad);
   const sin = Math.sin(t.angleRad);
-  const clamp = (v: number) => (v < 0 ? 0 : v > size - 1 ? size - 1 : v);
+  const clamp = (v: number) => Math.min(size - 1, Math.max(0, v));
   for (let r = 0; r < size; r++) {
     for (let c = 0; c < size; c++) {
       // Output → input: undo shift, rotation and zoom (in that order), then the flip.
