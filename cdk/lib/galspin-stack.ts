@@ -98,6 +98,8 @@ export class GalspinStack extends Stack {
       classifyQueue: this.ingest.classifyQueue,
       classifyDlq: this.ingest.classifyDlq,
       preprocess: this.ingest.preprocess,
+      preprocessLogs: this.ingest.preprocess.logGroup,
+      workerLogs: this.worker.task.logGroup,
       alarmEmail: c.alarmEmail,
     });
 

@@ -2,7 +2,7 @@
  * Alarms and a dashboard. Alarms: any message in a DLQ, the oldest message of each work queue older
  * than its budget, preprocess Lambda errors. They notify an SNS topic (KMS-encrypted; CloudWatch
  * may use the key), which an e-mail address can subscribe to from context (`alarmEmail`).
- * Custom metrics (METRICS) come from the shells' structured logs in embedded metric format.
+ * Pipeline metrics (LOG_METRICS) come from metric filters on the shells' structured JSON logs.
  */
 import { Duration } from 'aws-cdk-lib';
 import * as cloudwatch from 'aws-cdk-lib/aws-cloudwatch';
@@ -10,11 +10,12 @@ import * as actions from 'aws-cdk-lib/aws-cloudwatch-actions';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import * as kms from 'aws-cdk-lib/aws-kms';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
+import * as logs from 'aws-cdk-lib/aws-logs';
 import * as sns from 'aws-cdk-lib/aws-sns';
 import * as subscriptions from 'aws-cdk-lib/aws-sns-subscriptions';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { METRICS } from '../metrics.ts';
+import { LOG_METRICS, type LogMetric, metricsNamespace } from '../metrics.ts';
 
 export interface ObservabilityProps {
   readonly environment: string;
@@ -23,6 +24,8 @@ export interface ObservabilityProps {
   readonly classifyQueue: sqs.IQueue;
   readonly classifyDlq: sqs.IQueue;
   readonly preprocess: lambda.IFunction;
+  readonly preprocessLogs: logs.ILogGroup;
+  readonly workerLogs: logs.ILogGroup;
   readonly alarmEmail?: string;
 }
 
@@ -101,30 +104,39 @@ export class Observability extends Construct {
       'preprocess Lambda invocations failed (whole batches, not single rejected files)',
     );
 
-    const custom = (metricName: string, statistic: string, unit?: cloudwatch.Unit) =>
-      new cloudwatch.Metric({
-        namespace: METRICS.namespace,
-        metricName,
-        dimensionsMap: { [METRICS.dimension]: props.environment },
+    const namespace = metricsNamespace(props.environment);
+    const logGroups = { preprocess: props.preprocessLogs, 'infer-worker': props.workerLogs };
+    const metric = (m: LogMetric, statistic: string): cloudwatch.Metric => {
+      new logs.MetricFilter(this, `${m.metricName}Filter`, {
+        logGroup: logGroups[m.source],
+        metricNamespace: namespace,
+        metricName: m.metricName,
+        filterPattern: logs.FilterPattern.stringValue('$.message', '=', m.message),
+        metricValue: m.valueField ? `$.${m.valueField}` : '1',
+        unit: m.unit === 'Count' ? cloudwatch.Unit.COUNT : cloudwatch.Unit.MILLISECONDS,
+      });
+      return new cloudwatch.Metric({
+        namespace,
+        metricName: m.metricName,
         statistic,
         period: Duration.minutes(5),
-        unit,
       });
+    };
+    const ingested = metric(LOG_METRICS.filesIngested, 'Sum');
+    const rejected = metric(LOG_METRICS.filesRejected, 'Sum');
+    const classified = metric(LOG_METRICS.galaxiesClassified, 'Sum');
+    const latency = metric(LOG_METRICS.batchLatency, 'p50');
     this.dashboard = new cloudwatch.Dashboard(this, 'Dashboard', {
       dashboardName: `galspin-${props.environment}`,
       widgets: [
         [
           new cloudwatch.GraphWidget({
             title: 'Files and galaxies',
-            left: [
-              custom(METRICS.filesIngested, 'Sum'),
-              custom(METRICS.filesRejected, 'Sum'),
-              custom(METRICS.galaxiesClassified, 'Sum'),
-            ],
+            left: [ingested, rejected, classified],
           }),
           new cloudwatch.GraphWidget({
             title: 'Worker batch latency (ms)',
-            left: [custom(METRICS.batchLatency, 'p50'), custom(METRICS.batchLatency, 'p95')],
+            left: [latency, latency.with({ statistic: 'p95' })],
           }),
         ],
         [

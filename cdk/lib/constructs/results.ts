@@ -60,8 +60,8 @@ export interface QueryApiProps {
   readonly removalPolicy: RemovalPolicy;
 }
 
-/** Routes of the query API; both answer JSON, filters as query-string parameters. */
-export const QUERY_ROUTES = ['/galaxies', '/galaxies/{galaxyId}'] as const;
+/** Routes served by src/pipeline/query-http.ts; filters are query-string parameters. */
+export const QUERY_ROUTES = ['/galaxies/{galaxyId}', '/results', '/status/{status}'] as const;
 
 /** Throttle of the API stage: a query tool, not a public service. */
 export const QUERY_THROTTLE = { rateLimit: 20, burstLimit: 40 } as const;
