@@ -32,3 +32,18 @@ describe('moranScatter', () => {
     expect(s.z).toHaveLength(3);
   });
 });
+
+describe('moranScatter vs src/maps moransI', () => {
+  it('gives the same global I as the science module on fixture velocity maps', async () => {
+    const { moransI } = await import('../maps/index.ts');
+    const { fixtureMap } = await import('./fixtures.ts');
+    for (const id of ['100000', '105550']) {
+      const v = fixtureMap(id);
+      const valid = Uint8Array.from(v, (x) => (Number.isFinite(x) ? 1 : 0));
+      expect(moranScatter(v, valid, 40, 40).I).toBeCloseTo(
+        moransI(v, valid, 40, 40, { weights: 'rook' }).I,
+        10,
+      );
+    }
+  });
+});
