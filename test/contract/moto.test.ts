@@ -14,7 +14,7 @@ import {
 } from '../../src/adapters/aws/provision.ts';
 import { S3BlobStore } from '../../src/adapters/aws/s3-blob-store.ts';
 import { SqsQueue } from '../../src/adapters/aws/sqs-queue.ts';
-import { ingestObjects, LIMITS } from '../../src/config/index.ts';
+import { ingestObjects, LIMITS, PipelineEnv, parseEnv } from '../../src/config/index.ts';
 import { type MotoServer, motoAvailability, startMotoForSuite } from '../support/moto.ts';
 import { blobStoreContract } from './blob-store.contract.ts';
 import { classified, resultIndexContract } from './result-index.contract.ts';
@@ -29,7 +29,7 @@ describe.skipIf(!moto.ok)('AWS adapters on moto', () => {
   let n = 0;
 
   beforeAll(async () => {
-    ({ moto: server, stop } = await startMotoForSuite());
+    ({ moto: server, stop } = await startMotoForSuite({ provision: 'suite' }));
     // Created after the environment points at moto (retry budget included).
     clients = createAwsClients();
   });
@@ -55,6 +55,13 @@ describe.skipIf(!moto.ok)('AWS adapters on moto', () => {
   });
 
   describe('local provisioner', () => {
+    it('provisions for the suite and exports a valid pipeline environment', async () => {
+      const env = parseEnv(PipelineEnv);
+      expect(env).toMatchObject({ GALSPIN_ENV: 'suite', GALSPIN_BUCKET: 'galspin-suite-data' });
+      expect(await new S3BlobStore(clients.s3, env.GALSPIN_BUCKET).head('nothing')).toBeUndefined();
+      expect((await new SqsQueue(clients.sqs, env.GALSPIN_CLASSIFY_QUEUE_URL).depth()).visible).toBe(0);
+    });
+
     it('is idempotent and wires S3 ObjectCreated on incoming/*.fits to the ingest queue', async () => {
       const first = await provisionLocal({ environment: 'ci', clients });
       const again = await provisionLocal({ environment: 'ci', clients });

@@ -14,6 +14,7 @@ import { connect, createServer, type Server, type Socket } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { setTimeout as sleep } from 'node:timers/promises';
+import type { ProvisionedResources } from '../../src/adapters/aws/provision.ts';
 
 let availability: { ok: boolean; why?: string } | undefined;
 
@@ -113,6 +114,10 @@ export class MotoServer {
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);
+    // Never leave an emulator behind if the test process dies without afterAll.
+    const orphanGuard = () => child.kill('SIGKILL');
+    process.once('exit', orphanGuard);
+    child.once('exit', () => process.off('exit', orphanGuard));
     this.child = child;
     const url = `http://127.0.0.1:${this.backendPort}/moto-api/`;
     const until = Date.now() + 60_000;
@@ -225,13 +230,24 @@ const ENV_KEYS = [
   'AWS_MAX_ATTEMPTS',
 ] as const;
 
+const GALSPIN_KEYS = [
+  'GALSPIN_ENV',
+  'GALSPIN_BUCKET',
+  'GALSPIN_TABLE',
+  'GALSPIN_INGEST_QUEUE_URL',
+  'GALSPIN_CLASSIFY_QUEUE_URL',
+] as const;
+
 /**
  * Starts moto and points the AWS SDK at it through process.env (endpoint, region, dummy credentials,
- * a retry budget that outlasts a restart).
+ * a retry budget that outlasts a restart). With `provision: 'ci'` it also provisions galspin's
+ * resources (src/adapters/aws/provision.ts) and exports their GALSPIN_* variables.
  * Returns a function that stops it and restores the environment.
  */
-export async function startMotoForSuite(): Promise<{ moto: MotoServer; stop: () => Promise<void> }> {
-  const saved = Object.fromEntries(ENV_KEYS.map((k) => [k, process.env[k]]));
+export async function startMotoForSuite(
+  opts: { provision?: string } = {},
+): Promise<{ moto: MotoServer; stop: () => Promise<void>; resources?: ProvisionedResources }> {
+  const saved = Object.fromEntries([...ENV_KEYS, ...GALSPIN_KEYS].map((k) => [k, process.env[k]]));
   const moto = await MotoServer.start();
   process.env.AWS_ENDPOINT_URL = moto.endpoint;
   process.env.AWS_REGION = 'us-east-1';
@@ -243,11 +259,20 @@ export async function startMotoForSuite(): Promise<{ moto: MotoServer; stop: () 
   process.env.AWS_MAX_ATTEMPTS = process.env.AWS_MAX_ATTEMPTS ?? '30';
   delete process.env.AWS_SESSION_TOKEN;
   delete process.env.AWS_PROFILE;
+  let resources: ProvisionedResources | undefined;
+  if (opts.provision) {
+    // Imported late so the SDK clients are built after the environment points at moto.
+    const { provisionLocal } = await import('../../src/adapters/aws/provision.ts');
+    const { createAwsClients } = await import('../../src/adapters/aws/clients.ts');
+    resources = await provisionLocal({ environment: opts.provision, clients: createAwsClients() });
+    Object.assign(process.env, resources.env);
+  }
   return {
     moto,
+    resources,
     stop: async () => {
       await moto.stop();
-      for (const k of ENV_KEYS) {
+      for (const k of [...ENV_KEYS, ...GALSPIN_KEYS]) {
         if (saved[k] === undefined) delete process.env[k];
         else process.env[k] = saved[k];
       }
