@@ -1,4 +1,85 @@
-import type { Command } from 'commander';
+import { resolve } from 'node:path';
+import { type Command, InvalidArgumentError } from 'commander';
+import { initBackend } from '../../model/backend.ts';
+import { portsFor, stageProgress } from '../../pipeline/cli-support.ts';
+import { DEMO_TRAIN } from '../../pipeline/local-run.ts';
+import { retrain } from '../../pipeline/retrain.ts';
+import { InputError, UsageError } from '../errors.ts';
 
-// Placeholder until the owning issue lands: registers nothing.
-export function register(_program: Command): void {}
+interface RetrainOptions {
+  labels: string;
+  home: string;
+  aws?: boolean;
+  ecs?: boolean;
+  epochs?: number;
+  full?: boolean;
+  reclassify?: boolean;
+}
+
+/**
+ * `galspin retrain`: train on the labeled maps in the bucket, promote only if better on the same
+ * test split. Locally it runs the train task in-process; `--ecs` starts the train task on ECS
+ * (GALSPIN_CLUSTER, GALSPIN_TRAIN_TASK_DEF, GALSPIN_SUBNETS[, GALSPIN_SECURITY_GROUPS]).
+ */
+export function register(program: Command): void {
+  program
+    .command('retrain')
+    .description(
+      'retrain on labeled maps in the bucket; promote only if it beats the champion on the same test set',
+    )
+    .requiredOption('--labels <key>', 'labels CSV in the bucket (e.g. labels/run-1.csv; columns catid,label)')
+    .option('--home <dir>', 'embedded state folder', '.galspin')
+    .option('--aws', 'use S3/SQS named by the GALSPIN_* environment')
+    .option('--ecs', 'run the train task on ECS instead of here (needs --aws environment)')
+    .option('--epochs <n>', 'most epochs', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('--epochs must be ≥ 1');
+      return n;
+    })
+    .option('--full', "the paper's Table 1 network and 60 epochs instead of the small demo config")
+    .option('--reclassify', 'enqueue every map for the new champion when promoted')
+    .addHelpText(
+      'after',
+      '\nExamples:\n  galspin retrain --labels labels/run-1.csv --reclassify\n  galspin retrain --labels labels/sami.csv --aws --ecs --full',
+    )
+    .action(async (o: RetrainOptions) => {
+      if (o.ecs) {
+        if (!o.aws) throw new UsageError('--ecs needs --aws');
+        const { startTrainTask } = await import('../../pipeline/ecs.ts');
+        const arn = await startTrainTask({
+          labelsKey: o.labels,
+          reclassify: Boolean(o.reclassify),
+          full: Boolean(o.full),
+        });
+        process.stdout.write(`started ECS task ${arn}\n`);
+        return;
+      }
+      const backend = await initBackend();
+      const ports = portsFor({ aws: o.aws, home: resolve(o.home) });
+      const progress = stageProgress();
+      try {
+        if (!(await ports.blobs.head(o.labels)))
+          throw new InputError(`${o.labels}: not in the bucket (${ports.location})`);
+        const train = o.full
+          ? { epochs: o.epochs ?? 60 }
+          : { ...DEMO_TRAIN, ...(o.epochs ? { epochs: o.epochs } : {}) };
+        const r = await retrain(
+          { tf: backend.tf, backend: backend.name, blobs: ports.blobs, classifyQueue: ports.classifyQueue },
+          {
+            labelsKey: o.labels,
+            train,
+            reclassify: o.reclassify,
+            onEpoch: (rec, info) =>
+              progress.update('train', rec.epoch, info.epochs, `val acc ${rec.valAcc.toFixed(3)}`),
+          },
+        );
+        progress.stop();
+        process.stdout.write(
+          `${r.version}: ${r.comparison.promoted ? 'promoted to champion' : 'NOT promoted'} (${r.comparison.reason})${r.reclassified ? `; ${r.reclassified} maps enqueued` : ''}\n`,
+        );
+      } finally {
+        progress.stop();
+        ports.close();
+      }
+    });
+}

@@ -1,0 +1,54 @@
+/**
+ * Classify worker (ECS service on GPU instances): long-polls the classify queue and runs
+ * src/pipeline/worker.ts with the champion model, re-reading the champion pointer so a promotion
+ * takes effect without a restart. SIGTERM (ECS stop, scale-in) finishes the batch in hand, then exits.
+ */
+import { parseEnv, WorkerEnv } from '../src/config/index.ts';
+import { initBackend } from '../src/model/backend.ts';
+import { awsPorts } from '../src/pipeline/deps.ts';
+import { jsonLogger } from '../src/pipeline/logger.ts';
+import { BlobModelRepository } from '../src/pipeline/model-repo.ts';
+import { RepositoryClassifierSource } from '../src/pipeline/tf-classifier.ts';
+import { runWorker } from '../src/pipeline/worker.ts';
+
+const env = parseEnv(WorkerEnv);
+const log = jsonLogger('galspin-infer-worker');
+const stop = new AbortController();
+for (const sig of ['SIGTERM', 'SIGINT'] as const) {
+  process.on(sig, () => {
+    log.info('stopping after the batch in hand', { signal: sig });
+    stop.abort();
+  });
+}
+
+const backend = await initBackend(env.GALSPIN_BACKEND);
+const ports = awsPorts(env);
+const models = new RepositoryClassifierSource(
+  backend.tf,
+  backend.name,
+  new BlobModelRepository(ports.blobs),
+  {
+    igSteps: env.GALSPIN_IG_STEPS,
+    mcPasses: env.GALSPIN_MC_PASSES,
+    championTtlMs: Number(process.env.GALSPIN_CHAMPION_TTL_MS ?? 10_000),
+  },
+);
+log.info('started', {
+  backend: backend.name,
+  batchSize: env.GALSPIN_BATCH_SIZE,
+  batchMs: env.GALSPIN_BATCH_MS,
+});
+const stats = await runWorker(
+  { blobs: ports.blobs, index: ports.index, queue: ports.classifyQueue, models, log },
+  {
+    batchSize: env.GALSPIN_BATCH_SIZE,
+    batchMs: env.GALSPIN_BATCH_MS,
+    waitSeconds: Number(process.env.GALSPIN_WAIT_SECONDS ?? 20),
+    visibilitySeconds: process.env.GALSPIN_VISIBILITY_SECONDS
+      ? Number(process.env.GALSPIN_VISIBILITY_SECONDS)
+      : undefined,
+    signal: stop.signal,
+    untilEmpty: process.env.GALSPIN_EXIT_WHEN_EMPTY === '1',
+  },
+);
+log.info('stopped', { ...stats });

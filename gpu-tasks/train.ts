@@ -1,0 +1,36 @@
+/**
+ * Train task (ECS, scheduled or `galspin retrain --ecs`): labels CSV in the bucket → honest
+ * training → promote only if better than the champion on the same test split → optionally
+ * re-enqueue every map for the new champion.
+ */
+import { parseEnv, TrainEnv } from '../src/config/index.ts';
+import { initBackend } from '../src/model/backend.ts';
+import { awsPorts } from '../src/pipeline/deps.ts';
+import { DEMO_TRAIN } from '../src/pipeline/local-run.ts';
+import { jsonLogger } from '../src/pipeline/logger.ts';
+import { retrain } from '../src/pipeline/retrain.ts';
+
+const env = parseEnv(TrainEnv);
+const log = jsonLogger('galspin-train');
+if (!env.GALSPIN_LABELS_KEY) {
+  log.error('GALSPIN_LABELS_KEY is required: labels from the index are not implemented yet');
+  process.exit(2);
+}
+const backend = await initBackend(env.GALSPIN_BACKEND);
+const ports = awsPorts(env);
+const full = process.env.GALSPIN_TRAIN_FULL !== '0';
+const r = await retrain(
+  { tf: backend.tf, backend: backend.name, blobs: ports.blobs, classifyQueue: ports.classifyQueue, log },
+  {
+    labelsKey: env.GALSPIN_LABELS_KEY,
+    train: full ? { seed: env.GALSPIN_SPLIT_SEED } : { ...DEMO_TRAIN, seed: env.GALSPIN_SPLIT_SEED },
+    reclassify: env.GALSPIN_RECLASSIFY === '1',
+    onEpoch: (rec) => log.info('epoch', { ...rec }),
+  },
+);
+log.info('done', {
+  version: r.version,
+  ...r.comparison,
+  testSet: r.comparison.testSet.n,
+  reclassified: r.reclassified,
+});
