@@ -54,11 +54,11 @@ async function runOn(name: BackendName): Promise<Run | undefined> {
     model.setWeights(weights.map((w) => tf.tensor(w.values, w.shape)));
   }
   const logitNet = logitModel(tf, model);
-  const n = 4;
+  const n = 2;
   const x = tf.tensor4d(inputs(n), [n, 40, 40, 1]);
   const z = logitNet.predict(x) as ReturnType<typeof tf.tensor>;
   const logits = z.dataSync() as Float32Array;
-  const y = tf.tensor2d([1, 0, 1, 0], [n, 1]);
+  const y = tf.tensor2d([1, 0], [n, 1]);
   const kernel = model.getLayer('conv1').trainableWeights[0];
   const { grads, value } = tf.variableGrads(
     () =>
@@ -79,6 +79,7 @@ describe('backends agree on the Table 1 model', () => {
     await initBackend('auto', { log: () => {} });
   });
 
+  // The pure-JS cpu backend takes ~10 s for this on an idle core; allow for a loaded CI machine.
   it('gives the same logits and conv1 gradient on every available backend', async () => {
     for (const name of ['tensorflow', 'wasm', 'cpu'] as BackendName[]) {
       const r = await runOn(name);
@@ -99,5 +100,5 @@ describe('backends agree on the Table 1 model', () => {
       for (let i = 0; i < ref.grad.length; i++) maxErr = Math.max(maxErr, Math.abs(o.grad[i] - ref.grad[i]));
       expect(maxErr / gradScale, `${o.name} vs ${ref.name} conv1 gradient`).toBeLessThan(GRAD_TOL);
     }
-  });
+  }, 240_000);
 });
