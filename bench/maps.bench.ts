@@ -96,7 +96,7 @@ process.stdout.write(
     `(goal < 100 µs CPU: ${moranCpu < 0.1 ? 'met' : 'NOT met'}); ${(results.moranRook / baseline).toFixed(1)}× one plain pass over the map\n`,
 );
 
-const PEER = String.raw`
+const PEER = `
 import json, sys, time
 import numpy as np
 d = json.load(sys.stdin)

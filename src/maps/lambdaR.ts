@@ -1,4 +1,4 @@
-import { type Ellipse, ellipticalRadii } from './geometry.ts';
+import type { Ellipse } from './geometry.ts';
 
 /** The planes λR needs; row-major width × height. */
 export interface KinematicPlanes {
@@ -31,7 +31,7 @@ export interface KinematicMeasures {
 /**
  * λR and V/σ inside an elliptical aperture.
  *
- * R of a spaxel is the semi-major axis of the ellipse (same ε, PA) through its centre, as in the
+ * R of a spaxel is the semi-major axis (pixels; see ./geometry.ts for the PA convention) of the ellipse (same ε, PA) through its centre, as in the
  * ATLAS3D and SAMI measurements (Emsellem et al. 2011; van de Sande et al. 2017). Velocities are taken
  * relative to `systemicKms` (default 0: SAMI maps are already relative to Z_PPXF).
  * Units cancel, so V and σ only need to share a unit.
@@ -43,27 +43,39 @@ export function measureKinematics(
 ): KinematicMeasures {
   const { width, height, velocity, dispersion, flux, valid } = planes;
   const vsys = opts.systemicKms ?? 0;
-  const radii = ellipticalRadii(width, height, aperture);
+  const q = Math.max(1 - aperture.ellipticity, 1e-3);
+  const pa = (aperture.paDeg * Math.PI) / 180;
+  const sin = Math.sin(pa);
+  const cos = Math.cos(pa);
+  const r2max = aperture.radiusPx * aperture.radiusPx;
   let num = 0;
   let den = 0;
   let fv2 = 0;
   let fs2 = 0;
   let inside = 0;
   let used = 0;
-  for (let i = 0; i < width * height; i++) {
-    const R = radii[i];
-    if (R > aperture.radiusPx) continue;
-    inside++;
-    if (valid && !valid[i]) continue;
-    const v = velocity[i] - vsys;
-    const s = dispersion[i];
-    const f = flux ? flux[i] : 1;
-    if (!Number.isFinite(v) || !Number.isFinite(s) || !Number.isFinite(f) || f <= 0) continue;
-    used++;
-    num += f * R * Math.abs(v);
-    den += f * R * Math.sqrt(v * v + s * s);
-    fv2 += f * v * v;
-    fs2 += f * s * s;
+  for (let row = 0; row < height; row++) {
+    const y = row - aperture.yc;
+    for (let col = 0; col < width; col++) {
+      const x = col - aperture.xc;
+      const u = -x * sin + y * cos;
+      const w = (-x * cos - y * sin) / q;
+      const R2 = u * u + w * w;
+      if (R2 > r2max) continue;
+      inside++;
+      const i = row * width + col;
+      if (valid && !valid[i]) continue;
+      const v = velocity[i] - vsys;
+      const s = dispersion[i];
+      const f = flux ? flux[i] : 1;
+      if (!Number.isFinite(v) || !Number.isFinite(s) || !Number.isFinite(f) || f <= 0) continue;
+      used++;
+      const R = Math.sqrt(R2);
+      num += f * R * Math.abs(v);
+      den += f * R * Math.sqrt(v * v + s * s);
+      fv2 += f * v * v;
+      fs2 += f * s * s;
+    }
   }
   return {
     lambdaR: den > 0 ? num / den : 0,

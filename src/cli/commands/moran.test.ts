@@ -10,8 +10,14 @@ const SAMI = join(FIXTURES, '105420_stellar-velocity_default_two-moment.fits');
 async function run(args: string[]) {
   const out: string[] = [];
   const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => (out.push(String(s)), true));
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => (err.push(String(s)), true));
+  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
+    out.push(String(s));
+    return true;
+  });
+  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
+    err.push(String(s));
+    return true;
+  });
   process.exitCode = undefined;
   const code = await main(['node', 'galspin', ...args]);
   process.exitCode = undefined;
