@@ -58,6 +58,19 @@ export interface WorkQueue {
   depth(): Promise<{ visible: number; inFlight: number; deadLettered: number }>;
   /** Moves dead-lettered messages back to the queue; returns how many moved. */
   redrive(): Promise<number>;
+  /**
+   * Up to `limit` dead-lettered messages, without removing them (for `galspin redrive --list`).
+   * Optional: in-memory test doubles may leave it out.
+   */
+  peekDeadLetters?(limit?: number): Promise<DeadLetter[]>;
+}
+
+/** A message that exhausted its receives. */
+export interface DeadLetter {
+  messageId: string;
+  body: string;
+  /** Receives before it was dead-lettered (SQS: ApproximateReceiveCount, approximate). */
+  receiveCount: number;
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -87,6 +87,12 @@ export function workQueueContract(
         .poll(async () => (await q.depth()).deadLettered, { timeout: 10_000, interval: 250 })
         .toBe(1);
       expect(await q.depth()).toMatchObject({ visible: 0, inFlight: 0 });
+      if (q.peekDeadLetters) {
+        const peeked = await q.peekDeadLetters(10);
+        expect(peeked.map((d) => [d.body, d.receiveCount])).toEqual([['poison', LIMITS.maxReceiveCount]]);
+        // Peeking leaves it dead-lettered.
+        expect((await q.depth()).deadLettered).toBe(1);
+      }
       expect(await q.redrive()).toBe(1);
       const [back] = await receiveN(q, 1, 10);
       expect(back.body).toBe('poison');

@@ -14,7 +14,7 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { LIMITS } from '../../config/index.ts';
-import type { QueueMessage, ReceiveOptions, WorkQueue } from '../../ports.ts';
+import type { DeadLetter, QueueMessage, ReceiveOptions, WorkQueue } from '../../ports.ts';
 
 export class SqsQueueError extends Error {
   override name = 'SqsQueueError';
@@ -117,6 +117,30 @@ export class SqsQueue implements WorkQueue {
       );
       moved += msgs.length;
     }
+  }
+
+  /**
+   * Receives from the DLQ with a zero visibility timeout, so the messages stay where they are. SQS
+   * samples servers on each receive, so a call may show fewer than are there.
+   */
+  async peekDeadLetters(limit = 10): Promise<DeadLetter[]> {
+    const dlq = await this.deadLetterQueueUrl();
+    if (!dlq) return [];
+    const out = await this.sqs.send(
+      new ReceiveMessageCommand({
+        QueueUrl: dlq,
+        MaxNumberOfMessages: Math.max(1, Math.min(limit, LIMITS.maxQueueBatch)),
+        WaitTimeSeconds: 1,
+        VisibilityTimeout: 0,
+        MessageSystemAttributeNames: ['ApproximateReceiveCount'],
+      }),
+    );
+    // On the DLQ each peek adds one receive; the count before the move is what was received upstream.
+    return (out.Messages ?? []).map((m) => ({
+      messageId: m.MessageId ?? '',
+      body: m.Body ?? '',
+      receiveCount: Math.max(1, Number(m.Attributes?.ApproximateReceiveCount ?? 1) - 1),
+    }));
   }
 
   /** URL of the dead-letter queue from the RedrivePolicy, resolved once. */

@@ -7,7 +7,7 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LIMITS, TIMEOUTS } from '../../config/index.ts';
-import type { QueueMessage, ReceiveOptions, WorkQueue } from '../../ports.ts';
+import type { DeadLetter, QueueMessage, ReceiveOptions, WorkQueue } from '../../ports.ts';
 import { type Db, openSqlite } from './sqlite.ts';
 
 export class QueueError extends Error {
@@ -165,6 +165,14 @@ export class SqliteQueue implements WorkQueue {
         return moved;
       })
       .immediate();
+  }
+
+  async peekDeadLetters(limit = 10): Promise<DeadLetter[]> {
+    return this.deadLetters(limit).map(({ messageId, body, receiveCount }) => ({
+      messageId,
+      body,
+      receiveCount,
+    }));
   }
 
   /** Dead-lettered bodies, oldest first (for `galspin redrive --list`). */
