@@ -4,7 +4,7 @@
  * model.json, weights.bin, metrics.json, model-card.md (and history.csv).
  */
 import { writeFile } from 'node:fs/promises';
-import { join } from 'node:path';
+import { isAbsolute, join, relative } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { DEFAULT_THRESHOLDS } from '../config/index.ts';
 import { historyCsv } from './callbacks.ts';
@@ -13,6 +13,12 @@ import type { SurveyData } from './data.ts';
 import { evaluateModel } from './evaluate.ts';
 import { modelToArtifacts, writeModelDir } from './store.ts';
 import { type TrainOptions, type TrainResult, trainClassifier } from './train.ts';
+
+/** Paths inside the working directory are recorded relative to it (portable model cards). */
+function displayPath(p: string): string {
+  const r = relative(process.cwd(), p);
+  return r && !r.startsWith('..') && !isAbsolute(r) ? r : p;
+}
 
 export interface TrainRunResult {
   metrics: MetricsJson;
@@ -38,7 +44,7 @@ export async function trainAndSave(
     protocol: options.protocol ?? 'honest',
     backend: backendName,
     data: {
-      source: data.source,
+      source: displayPath(data.source),
       hash: data.hash,
       nGalaxies: data.ids.length,
       nFast,
