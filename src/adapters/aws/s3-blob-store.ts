@@ -17,8 +17,8 @@ import {
   type PutOptions,
 } from '../../ports.ts';
 
-/** Bodies above this go through a multipart upload (S3 part minimum is 5 MiB). */
-export const MULTIPART_THRESHOLD = 8 * 1024 * 1024;
+/** Bodies above this go through a multipart upload in parts of this size (the S3 part minimum). */
+export const MULTIPART_THRESHOLD = 5 * 1024 * 1024;
 
 function isMissing(err: unknown): boolean {
   const e = err as { name?: string; $metadata?: { httpStatusCode?: number } };
