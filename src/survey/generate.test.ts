@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -48,6 +49,19 @@ describe('planSurvey', () => {
     const fast5 = summary.lambdaReQuantiles.fast[0];
     expect(slow95).toBeLessThan(fast5);
     expect(fastMedian).toBeGreaterThan(0.3);
+    // the classes sit where ATLAS3D's do (Emsellem et al. 2011, Table B1): compare the medians
+    const atlas = readFileSync(
+      join(import.meta.dirname, '../../test/fixtures/catalogs/Emsellem2011_Atlas3D_Paper3_TableB1.txt'),
+      'utf8',
+    )
+      .split('\n')
+      .filter((l) => l.trim() !== '' && !l.startsWith('#'))
+      .map((l) => l.trim().split(/\s+/));
+    const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
+    const atlasFast = median(atlas.filter((f) => f[9] === 'F').map((f) => Number(f[7])));
+    const atlasSlow = median(atlas.filter((f) => f[9] === 'S').map((f) => Number(f[7])));
+    expect(Math.abs(fastMedian - atlasFast)).toBeLessThan(0.1);
+    expect(Math.abs(summary.lambdaReQuantiles.slow[2] - atlasSlow)).toBeLessThan(0.05);
     expect(summary.validSpaxels.median).toBeGreaterThan(100);
     expect(summary.validSpaxels.max).toBeLessThanOrEqual(750);
     console.log(
