@@ -52,4 +52,19 @@ describe('parseHeader', () => {
     const cut = headerBytes(['SIMPLE  =                    T', 'END']).subarray(0, 1000);
     expect(() => parseHeader(cut, 0)).toThrow(/truncated header/);
   });
+
+  it('keeps going past an unreadable value (the card keeps its text) and lists every card', () => {
+    const bytes = headerBytes([
+      'SIMPLE  =                    T',
+      'ODD     = not-a-value / hmm',
+      'GOOD    =                  1.5',
+      'COMMENT   free text',
+      'END',
+    ]);
+    const { header } = parseHeader(bytes, 0);
+    expect(header.get('GOOD')).toBe(1.5);
+    expect(header.has('ODD')).toBe(false);
+    expect(header.cards.map((c) => c.key)).toEqual(['SIMPLE', 'ODD', 'GOOD', 'COMMENT']);
+    expect(header.cards[1].comment).toBe('= not-a-value / hmm');
+  });
 });

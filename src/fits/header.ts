@@ -18,19 +18,60 @@ export interface FitsHeader {
   readonly cards: readonly FitsCard[];
 }
 
+/**
+ * A parsed header. Built from card texts, it parses a card's value only when its keyword is first
+ * asked for (a reader needs a dozen keywords of a header that may hold hundreds), and the full
+ * card list only when `cards` is read.
+ */
 export class Header implements FitsHeader {
-  readonly cards: readonly FitsCard[];
-  private readonly index = new Map<string, FitsValue>();
+  private cardList: FitsCard[] | undefined;
+  private readonly texts: string[] | undefined;
+  /** Keyword → index in `texts` of its first value card (lazy mode). */
+  private readonly firstCard: Map<string, number> | undefined;
+  /** Keyword → value: complete in eager mode, a cache in lazy mode. */
+  private readonly values = new Map<string, FitsValue | undefined>();
 
-  constructor(cards: FitsCard[]) {
-    this.cards = cards;
-    for (const card of cards) {
-      if (card.value !== undefined && !this.index.has(card.key)) this.index.set(card.key, card.value);
+  constructor(cards: FitsCard[]);
+  constructor(cards: undefined, texts: string[]);
+  constructor(cards: FitsCard[] | undefined, texts?: string[]) {
+    if (cards) {
+      this.cardList = cards;
+      for (const card of cards) {
+        if (card.value !== undefined && !this.values.has(card.key)) this.values.set(card.key, card.value);
+      }
+      return;
+    }
+    this.texts = texts as string[];
+    this.firstCard = new Map();
+    for (let i = 0; i < this.texts.length; i++) {
+      const text = this.texts[i];
+      if (text.charCodeAt(8) !== 61 || text.charCodeAt(9) !== 32) continue; // no "= ": commentary
+      const key = text.slice(0, 8).trimEnd();
+      if (!COMMENTARY_KEYS.has(key) && !this.firstCard.has(key)) this.firstCard.set(key, i);
     }
   }
 
+  get cards(): readonly FitsCard[] {
+    if (!this.cardList)
+      this.cardList = (this.texts as string[]).map((t) => lenientCard(t, { isString: false }));
+    return this.cardList;
+  }
+
+  /** The first card (SIMPLE or XTENSION in a valid header), parsed without parsing the rest. */
+  leadingCard(): FitsCard | undefined {
+    if (this.cardList) return this.cardList[0];
+    const text = (this.texts as string[])[0];
+    return text === undefined ? undefined : lenientCard(text, { isString: false });
+  }
+
   get(key: string): FitsValue | undefined {
-    return this.index.get(key.toUpperCase());
+    const k = key.toUpperCase();
+    if (!this.firstCard || this.values.has(k)) return this.values.get(k);
+    const at = this.firstCard.get(k);
+    const value =
+      at === undefined ? undefined : lenientCard((this.texts as string[])[at], { isString: false }).value;
+    this.values.set(k, value);
+    return value;
   }
 
   getString(key: string): string | undefined {
@@ -46,7 +87,22 @@ export class Header implements FitsHeader {
   }
 
   has(key: string): boolean {
-    return this.index.has(key.toUpperCase());
+    return this.get(key) !== undefined;
+  }
+}
+
+const COMMENTARY_KEYS = new Set(['COMMENT', 'HISTORY', '', 'CONTINUE']);
+
+/**
+ * A card whose value cannot be read keeps its text as comment and has no value (astropy warns and
+ * goes on likewise); mandatory keywords are checked by the layout, which then reports them.
+ */
+function lenientCard(text: string, kind: { isString: boolean }): FitsCard {
+  try {
+    return parseCardInto(text, kind);
+  } catch {
+    kind.isString = false;
+    return { key: text.slice(0, 8).trimEnd(), comment: text.slice(8).trimEnd() };
   }
 }
 
@@ -63,12 +119,10 @@ const END_CARD = 'END     ';
 
 /**
  * Reads the header that starts at `offset`. Throws HeaderProblem when the END card is missing
- * before the end of the bytes, when a block is cut short, or on a card with an unreadable value.
+ * before the end of the bytes or when a block is cut short.
  */
 export function parseHeader(bytes: Uint8Array, offset: number): ParsedHeader {
-  const raw: FitsCard[] = [];
-  const isString: boolean[] = [];
-  const kind = { isString: false };
+  const texts: string[] = [];
   let continued = false;
   let pos = offset;
   for (;;) {
@@ -82,24 +136,31 @@ export function parseHeader(bytes: Uint8Array, offset: number): ParsedHeader {
     const block = latin1(bytes, pos, pos + BLOCK);
     for (let c = 0; c < CARDS_PER_BLOCK; c++) {
       const text = block.slice(c * CARD_LENGTH, (c + 1) * CARD_LENGTH);
-      if (text.startsWith(END_CARD) || text === 'END'.padEnd(CARD_LENGTH)) {
-        const cards = continued ? joinContinued(raw, isString) : raw;
-        return { header: new Header(cards), dataOffset: pos + BLOCK };
+      if (text.startsWith(END_CARD) || text === END_BLANK) {
+        return { header: makeHeader(texts, continued), dataOffset: pos + BLOCK };
       }
-      if (text.trim() === '') continue;
-      try {
-        const card = parseCardInto(text, kind);
-        raw.push(card);
-        isString.push(kind.isString);
-        if (card.key === 'CONTINUE') continued = true;
-      } catch (err) {
-        throw new HeaderProblem(
-          `card ${raw.length + 1} of header at byte ${offset}: ${(err as Error).message}`,
-        );
-      }
+      if (text === BLANK_CARD) continue;
+      texts.push(text);
+      if (text.startsWith('CONTINUE')) continued = true;
     }
     pos += BLOCK;
   }
+}
+
+const BLANK_CARD = ' '.repeat(CARD_LENGTH);
+const END_BLANK = 'END'.padEnd(CARD_LENGTH);
+
+/** Long strings need every card parsed to be joined; other headers are parsed on demand. */
+function makeHeader(texts: string[], continued: boolean): Header {
+  if (!continued) return new Header(undefined, texts);
+  const cards: FitsCard[] = [];
+  const isString: boolean[] = [];
+  const kind = { isString: false };
+  for (const text of texts) {
+    cards.push(lenientCard(text, kind));
+    isString.push(kind.isString);
+  }
+  return new Header(joinContinued(cards, isString));
 }
 
 /** Joins string values ending in '&' with the CONTINUE cards that follow (HEASARC convention). */

@@ -32,7 +32,7 @@ export class LayoutProblem extends Error {}
 
 /** Reads and checks the mandatory keywords of the header of HDU `index`. */
 export function layoutOf(header: Header, index: number): HduLayout {
-  const first = header.cards[0];
+  const first = header.leadingCard();
   let xtension = 'PRIMARY';
   if (index === 0) {
     if (first?.key !== 'SIMPLE') throw new LayoutProblem('not a FITS file (first card is not SIMPLE)');
@@ -80,7 +80,7 @@ export function layoutOf(header: Header, index: number): HduLayout {
 
 function integerKeyword(header: Header, key: string, index: number, min: number, max: number): number {
   const v = header.get(key);
-  if (v === undefined) throw new LayoutProblem(`HDU ${index}: missing ${key}`);
+  if (v === undefined) throw new LayoutProblem(`HDU ${index}: ${key} is missing or unreadable`);
   if (typeof v === 'bigint') throw new LayoutProblem(`HDU ${index}: absurd ${key} = ${v}`);
   if (typeof v !== 'number' || !Number.isInteger(v)) {
     throw new LayoutProblem(`HDU ${index}: ${key} = ${formatValue(v)} is not an integer`);
@@ -95,6 +95,6 @@ function optionalInteger(header: Header, key: string, index: number, fallback: n
 }
 
 function formatValue(v: unknown): string {
-  if (v === undefined) return '(missing)';
+  if (v === undefined) return '(missing or unreadable)';
   return typeof v === 'string' ? `'${v}'` : String(v);
 }
