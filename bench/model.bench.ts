@@ -13,16 +13,23 @@
  * tensorflow-cpu==2.21.0` from the local mirror). Goals: inference ≥ 1.5× Keras, training ≥ 1.0×,
  * IG time ≤ 1.0×.
  *
- *   npm run bench:model [-- --backends tensorflow,wasm,cpu] [--quick] [--no-keras] [--json]
+ *   npm run bench:model [-- --backends=tensorflow,tensorflow+relu-grad,wasm,cpu] [--quick] [--no-keras] [--json]
+ *   npm run bench:model -- --ig-sweep [--backend=tensorflow]   completeness gap vs rule and steps
+ *
+ * `+relu-grad` registers galspin's one-op Relu gradient (registerFastReluGradient) for that child.
  */
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as tfjs from '@tensorflow/tfjs';
+import { registerFastReluGradient } from '../src/model/attribution-forward.ts';
 import { integratedGradients, medianCompletenessGap } from '../src/model/ig.ts';
 import { buildModel, compileModel } from '../src/model/network.ts';
+import type { QuadratureRule } from '../src/model/quadrature.ts';
 
 type BackendName = 'tensorflow' | 'wasm' | 'cpu';
+/** A backend, optionally with galspin's one-op Relu gradient registered for the whole process. */
+type Variant = BackendName | `${BackendName}+relu-grad`;
 
 interface Sizes {
   inferMaps: number;
@@ -88,10 +95,12 @@ function randomNormal(n: number, seed: number): Float32Array {
 const now = () => performance.now() / 1000;
 
 /** Runs inside the child process: one backend, all three measurements. */
-async function measure(backend: BackendName, sizes: Sizes): Promise<ChildResult> {
+async function measure(variant: Variant, sizes: Sizes): Promise<ChildResult> {
   const { initBackend } = await import('../src/model/backend.ts');
+  const [backend, extra] = variant.split('+') as [BackendName, string | undefined];
   const { tf, name } = await initBackend(backend, { log: () => {} });
-  const result: ChildResult = { backend: name };
+  if (extra === 'relu-grad') registerFastReluGradient(tf);
+  const result: ChildResult = { backend: extra ? `${name}+${extra}` : name };
   const model = buildModel(tf);
   compileModel(tf, model);
 
@@ -187,7 +196,7 @@ function lastJson<T>(stdout: string): T | undefined {
   return line ? (JSON.parse(line) as T) : undefined;
 }
 
-async function runChild(backend: BackendName, quick: boolean): Promise<ChildResult> {
+async function runChild(backend: Variant, quick: boolean): Promise<ChildResult> {
   const self = fileURLToPath(import.meta.url);
   const r = await run(process.execPath, [
     ...process.execArgv,
@@ -232,13 +241,49 @@ const LIMITS_NOTE = `What limits each figure (tfjs-node 4.22 on libtensorflow 2.
              chunk's gradient to JS to accumulate (a few MB). Gauss–Legendre reaches the < 1 % gap with
              32 steps where the paper used 500 Riemann steps, so galspin's default IG does ~15× less work.`;
 
+/**
+ * `--ig-sweep`: trains the Table 1 model briefly on model-core's synthetic maps and prints the median
+ * completeness gap of IG on validation maps for each rule and step count (how IG_DEFAULTS was chosen).
+ */
+async function igSweep(backendPref: string): Promise<void> {
+  const { initBackend } = await import('../src/model/backend.ts');
+  const { syntheticDataset } = await import('../src/model/synthetic-maps.ts');
+  const { trainClassifier } = await import('../src/model/train.ts');
+  const { tf, name } = await initBackend(backendPref, { log: () => {} });
+  const data = syntheticDataset(400, 11, 0.3);
+  const t0 = now();
+  const trained = await trainClassifier(tf, data, { epochs: 3, batchSize: 64, seed: 11 });
+  const best = trained.history[trained.bestEpoch - 1];
+  console.log(
+    `IG sweep on ${name}: Table 1 trained ${trained.history.length} epochs in ${(now() - t0).toFixed(0)} s (val acc ${best.valAcc.toFixed(3)})`,
+  );
+  const maps = trained.validation.inputs.slice(0, 16);
+  console.log(`median completeness gap over ${maps.length} validation maps (logit target, zero baseline):`);
+  console.log(
+    `${'steps'.padStart(6)} ${'riemann'.padStart(10)} ${'trapezoid'.padStart(10)} ${'gauss-leg'.padStart(10)}`,
+  );
+  for (const steps of [8, 16, 32, 64, 128]) {
+    const cells: string[] = [];
+    for (const rule of ['riemann', 'trapezoid', 'gauss-legendre'] as QuadratureRule[]) {
+      const r = await integratedGradients(tf, trained.model, maps, { steps, rule });
+      cells.push(`${(medianCompletenessGap(r) * 100).toFixed(3)}%`.padStart(10));
+    }
+    console.log(`${String(steps).padStart(6)} ${cells.join(' ')}`);
+  }
+}
+
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const quick = argv.includes('--quick');
+  if (argv.includes('--ig-sweep')) {
+    await igSweep(argv.find((a) => a.startsWith('--backend='))?.split('=')[1] ?? 'auto');
+    return;
+  }
   const childAt = argv.indexOf('--child');
   if (childAt >= 0) {
-    const backend = argv[childAt + 1] as BackendName;
-    const result = await measure(backend, sizesFor(backend, quick)).catch((err: unknown) => ({
+    const backend = argv[childAt + 1] as Variant;
+    const base = backend.split('+')[0] as BackendName;
+    const result = await measure(backend, sizesFor(base, quick)).catch((err: unknown) => ({
       backend,
       error: err instanceof Error ? err.message.split('\n')[0] : String(err),
     }));
@@ -246,7 +291,12 @@ async function main(): Promise<void> {
     process.exit(0);
   }
   const backendsArg = argv.find((a) => a.startsWith('--backends='))?.split('=')[1];
-  const backends = (backendsArg?.split(',') ?? ['tensorflow', 'wasm', 'cpu']) as BackendName[];
+  const backends = (backendsArg?.split(',') ?? [
+    'tensorflow',
+    'tensorflow+relu-grad',
+    'wasm',
+    'cpu',
+  ]) as Variant[];
   const results: ChildResult[] = [];
   for (const b of backends) {
     process.stderr.write(`bench:model: ${b}…\n`);

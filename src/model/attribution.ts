@@ -112,7 +112,7 @@ export async function explainMaps(
       tf,
       model,
       batch.map((b) => b.map.input),
-      { steps, rule, chunk: opts.chunk },
+      { steps: opts.steps, rule, chunk: opts.chunk, tolerance: opts.tolerance, maxSteps: opts.maxSteps },
     );
     for (let i = 0; i < batch.length; i++) {
       const { file, map } = batch[i];
@@ -138,7 +138,7 @@ export async function explainMaps(
         positive,
         negative,
         rule,
-        steps,
+        steps: ig.steps,
         outputs: [],
       };
       if (formats.npy) {

@@ -57,6 +57,17 @@ describe('integratedGradients on a trained reduced Table 1 model', () => {
     expect(gl).toBeLessThan(rs);
   });
 
+  it('refines maps above the tolerance with doubled steps, up to maxSteps', async () => {
+    const maps = toyDataset(12, 10).map((m) => m.input);
+    const coarse = await integratedGradients(tf, model, maps, { steps: 4 });
+    expect(coarse.every((r) => r.steps === 4)).toBe(true);
+    const above = coarse.filter((r) => r.completenessGap > 0.01).length;
+    expect(above).toBeGreaterThan(0);
+    const refined = await integratedGradients(tf, model, maps, { steps: 4, tolerance: 0.01, maxSteps: 256 });
+    for (const r of refined) expect(r.completenessGap <= 0.01 || r.steps === 256).toBe(true);
+    expect(refined.filter((r) => r.steps > 4).length).toBe(above);
+  });
+
   it('does not depend on how the (map, step) pairs are chunked', async () => {
     const maps = toyDataset(3, 4).map((m) => m.input);
     const a = await integratedGradients(tf, model, maps, { steps: 8, chunk: 5 });

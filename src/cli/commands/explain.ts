@@ -91,8 +91,9 @@ export function register(program: Command): void {
       'after',
       `
 Attributions are in logit units with an all-zero baseline; per map, their sum should equal
-logit − baseline_logit (completeness). completeness_gap is the relative error of that sum; raise
---steps if it is above 1 %. Positive (red) pushes towards "fast rotator", negative (blue) towards slow.
+logit − baseline_logit (completeness). completeness_gap is the relative error of that sum. By
+default maps above a 1 % gap are recomputed with doubled steps (32 → 256); with --steps, refinement
+is off unless --tolerance is given. Positive (red) pushes towards "fast rotator", negative (blue) towards slow.
 
 Example:
   galspin explain runs/survey/fits/9*_A_stellar-velocity_default_two-moment.fits --model runs/model --out runs/ig
@@ -105,6 +106,8 @@ Example:
           model: string;
           out: string;
           steps?: number;
+          tolerance?: number;
+          maxSteps?: number;
           rule: QuadratureRule;
           chunk: number;
           npy: boolean;
@@ -161,6 +164,8 @@ Example:
         const rows = await explainMaps(tf, model, inputs, {
           out: o.out,
           steps: o.steps,
+          tolerance: o.tolerance,
+          maxSteps: o.maxSteps,
           rule: o.rule,
           chunk: o.chunk,
           modelVersion,
