@@ -67,3 +67,16 @@ describe('resolveReportModelDir', () => {
     expect(await resolveReportModelDir(join(FIXTURE_DIR, 'model'))).toBe(join(FIXTURE_DIR, 'model'));
   });
 });
+
+describe('homeModelStore', () => {
+  it('finds <home>/bucket/models when it holds champion.json', async () => {
+    const { mkdirSync } = await import('node:fs');
+    const { homeModelStore } = await import('./report.ts');
+    const home = mkdtempSync(join(tmpdir(), 'galspin-home-'));
+    expect(homeModelStore(home)).toBeUndefined();
+    mkdirSync(join(home, 'bucket', 'models'), { recursive: true });
+    writeFileSync(join(home, 'bucket', 'models', 'champion.json'), '{"version":"v1"}');
+    expect(homeModelStore(home)).toBe(join(home, 'bucket', 'models'));
+    expect(homeModelStore(undefined)).toBeUndefined();
+  });
+});

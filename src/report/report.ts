@@ -37,8 +37,8 @@ import {
 } from './sources.ts';
 
 export interface WriteReportOptions {
-  /** Model folder: metrics.json (required), model-card.md (optional). */
-  modelDir: string;
+  /** Model folder (metrics.json, model-card.md) or store root (champion.json); default: the champion of a `results` GALSPIN_HOME. */
+  modelDir?: string;
   /** Result rows (file, or folder with results.* and/or a bucket with maps/ and attributions/). */
   results?: string;
   /** Folder holding maps/ and attributions/ when it is not the results folder. */
@@ -113,8 +113,20 @@ export async function resolveReportModelDir(path: string): Promise<string> {
   return join(path, version);
 }
 
+/** The champion store of an embedded pipeline home (`<home>/bucket/models`), when `results` is one. */
+export function homeModelStore(results: string | undefined): string | undefined {
+  if (!results || !existsSync(results) || !statSync(results).isDirectory()) return undefined;
+  const store = join(bucketRoot(results), 'models');
+  return existsSync(join(store, 'champion.json')) ? store : undefined;
+}
+
 export async function writeReport(options: WriteReportOptions): Promise<ReportResult> {
-  const opts = { ...options, modelDir: await resolveReportModelDir(options.modelDir) };
+  const modelDir = options.modelDir ?? homeModelStore(options.results);
+  if (!modelDir)
+    throw new ReportInputError(
+      'no model folder: pass one, or results from a GALSPIN_HOME with bucket/models/champion.json',
+    );
+  const opts = { ...options, modelDir: await resolveReportModelDir(modelDir) };
   const metricsFile = join(opts.modelDir, 'metrics.json');
   if (!existsSync(metricsFile))
     throw new ReportInputError(`${metricsFile}: no metrics.json in the model folder`);

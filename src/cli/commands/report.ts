@@ -12,7 +12,7 @@ export function register(program: Command): void {
     .description(
       "write a static HTML report with the paper's figures from a model folder and a run's results",
     )
-    .requiredOption('--model <dir>', 'model folder with metrics.json (or a store root with champion.json)')
+    .option('--model <dir>', 'model folder or store root (default: champion in --results home)')
     .option(
       '--results <file|dir>',
       'result rows (galspin query --format jsonl|json|csv) or a run folder with maps/, attributions/',
@@ -36,7 +36,7 @@ Examples:
     )
     .action(
       async (o: {
-        model: string;
+        model?: string;
         results?: string;
         bucket?: string;
         survey?: string;
