@@ -1,6 +1,6 @@
 /**
  * The wiring `galspin run` relies on: a report straight from an embedded pipeline home
- * (GALSPIN_HOME: index.sqlite + bucket/maps/<id>.bin + bucket/attributions/<version>/<id>.npy),
+ * (GALSPIN_HOME: galspin.sqlite + bucket/maps/<id>.bin + bucket/attributions/<version>/<id>.npy),
  * built here from the report fixtures through the pipeline's own codec and SQLite index.
  */
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
@@ -13,7 +13,7 @@ import { FIXTURE_DIR, FIXTURE_VERSION, fixtureMap, fixtureRows } from './fixture
 import { writeReport } from './report.ts';
 
 describe('writeReport from an embedded pipeline home', () => {
-  it('reads rows from index.sqlite, maps from .bin, attributions from .npy, labels from a catalogue', async () => {
+  it('reads rows from galspin.sqlite, maps from .bin, attributions from .npy, labels from a catalogue', async () => {
     const home = mkdtempSync(join(tmpdir(), 'galspin-home-'));
     const bucket = join(home, 'bucket');
     mkdirSync(join(bucket, 'maps'), { recursive: true });
@@ -45,7 +45,7 @@ describe('writeReport from an embedded pipeline home', () => {
         join(bucket, 'attributions', FIXTURE_VERSION, f),
       );
     }
-    const index = new SqliteResultIndex(join(home, 'index.sqlite'));
+    const index = new SqliteResultIndex(join(home, 'galspin.sqlite'));
     const catalogue = ['catid,label'];
     const common = { runId: 'run-1', updatedAt: '2026-11-25T19:00:00.000Z', timings: {} };
     for (const r of fixtureRows()) {

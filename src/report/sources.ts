@@ -157,7 +157,7 @@ export async function readIndexRows(sqliteFile: string): Promise<ReportRow[]> {
 
 /**
  * Result rows from a file; from a folder: `results.{jsonl,json,csv}` if present, else the embedded
- * pipeline's `index.sqlite` (a GALSPIN_HOME folder), else none.
+ * pipeline's `galspin.sqlite` or `index.sqlite` (a GALSPIN_HOME folder), else none.
  */
 export async function readResults(fileOrDir: string): Promise<ReportRow[]> {
   if (!existsSync(fileOrDir)) throw new ReportInputError(`${fileOrDir}: no such file or folder`);
@@ -165,8 +165,9 @@ export async function readResults(fileOrDir: string): Promise<ReportRow[]> {
   if (statSync(fileOrDir).isDirectory()) {
     const found = RESULT_FILES.map((f) => join(fileOrDir, f)).find(existsSync);
     if (!found) {
-      const sqlite = join(fileOrDir, 'index.sqlite');
-      return existsSync(sqlite) ? readIndexRows(sqlite) : [];
+      // galspin.sqlite: queues + index of `galspin run` (src/pipeline/deps-local.ts); index.sqlite: index only.
+      const sqlite = ['galspin.sqlite', 'index.sqlite'].map((f) => join(fileOrDir, f)).find(existsSync);
+      return sqlite ? readIndexRows(sqlite) : [];
     }
     file = found;
   }
