@@ -36,7 +36,7 @@ export async function probabilityDistributionFigure(
         type: 'quantitative',
         scale: { type: 'log', domainMin: 0.8 },
         title: 'Galaxies (log)',
-        axis: { format: '~s' },
+        axis: { format: '~s', labelExpr: "datum.value < 1 ? '' : datum.label" },
       },
       y2: { datum: 0.8 },
       color: {

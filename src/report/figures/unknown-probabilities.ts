@@ -55,9 +55,9 @@ export async function unknownProbabilityFigure(input: UnknownProbabilityInput): 
           y: {
             field: 'count',
             type: 'quantitative',
-            scale: { type: 'log', domainMin: 0.8 },
+            scale: { type: 'log', domainMin: 0.8, domainMax: 3 * Math.max(...bins.map((b) => b.count)) },
             title: 'Galaxies (log)',
-            axis: { format: '~s' },
+            axis: { format: '~s', labelExpr: "datum.value < 1 ? '' : datum.label" },
           },
           y2: { datum: 0.8 },
         },
