@@ -19,7 +19,7 @@ interface RunOptions {
   igSteps: number;
   mcPasses: number;
   batch: number;
-  environment: string;
+  env: string;
 }
 
 /** `galspin run [DIR]`: the whole pipeline on this machine (embedded), or against an emulator (--aws). */
@@ -56,7 +56,7 @@ Examples:
         process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
         process.env.AWS_REGION ??= 'us-east-1';
         const { provisionLocal } = await import('../../adapters/aws/provision.ts');
-        const provisioned = await provisionLocal({ environment: o.environment });
+        const provisioned = await provisionLocal({ environment: o.env });
         Object.assign(process.env, provisioned.env);
         preprocessHandler = (await import('../../../lambdas/preprocess.ts')).handler;
       }
