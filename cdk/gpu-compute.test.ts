@@ -62,6 +62,9 @@ describe('infer-worker: one GPU per task, scaled on classify backlog down to zer
     const cp = one('AWS::ECS::CapacityProvider');
     expect(svc.props.CapacityProviderStrategy).toEqual([{ CapacityProvider: { Ref: cp.id }, Weight: 1 }]);
     expect(svc.props.DesiredCount).toBe(0);
+    // CloudFormation must associate the capacity provider with the cluster before creating the service.
+    const [[association]] = resourcesOf(json, 'AWS::ECS::ClusterCapacityProviderAssociations');
+    expect(json.Resources[svc.id].DependsOn).toContain(association);
     expect(svc.props.LaunchType).toBeUndefined();
   });
 

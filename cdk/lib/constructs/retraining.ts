@@ -83,6 +83,7 @@ export class Retraining extends Construct {
       schedule: scheduler.ScheduleExpression.expression(props.schedule),
       target,
     });
+    this.schedule.node.addDependency(props.compute.cluster);
 
     const out = (name: string, value: string, description: string) =>
       new CfnOutput(scope, name, { value, description });

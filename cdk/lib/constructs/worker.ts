@@ -71,6 +71,9 @@ export class InferWorker extends Construct {
           taskDefinition: this.task.taskDefinition as ecs.Ec2TaskDefinition,
         });
 
+    // The capacity provider must be associated with the cluster before a service may name it.
+    this.service.node.addDependency(props.compute.cluster);
+
     grantObjects(this.task.taskDefinition.taskRole, props.bucket, {
       read: [PREFIX.maps, PREFIX.models],
       write: [PREFIX.attributions],
