@@ -4,7 +4,6 @@
  * 2880-byte blocks. Long strings use the CONTINUE convention (Sect. 4.2.1.2).
  */
 import type { FitsValue } from './cards.ts';
-import { HOST_IS_LITTLE_ENDIAN } from './endian.ts';
 import { FitsError } from './errors.ts';
 import { BLOCK } from './header.ts';
 
@@ -155,7 +154,6 @@ function encodeData(
         break;
     }
   }
-  void HOST_IS_LITTLE_ENDIAN;
 }
 
 function numberOr(v: FitsValue | undefined, fallback: number): number {
