@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import { type Command, InvalidArgumentError } from 'commander';
 import { initBackend } from '../../model/backend.ts';
+import type { SqsHandler } from '../../pipeline/bridge.ts';
 import { portsFor, stageProgress } from '../../pipeline/cli-support.ts';
 import { DEMO_TRAIN, runLocal } from '../../pipeline/local-run.ts';
 import { InputError } from '../errors.ts';
@@ -48,7 +49,7 @@ Examples:
     .action(async (dir: string | undefined, o: RunOptions) => {
       const home = resolve(o.home);
       const backend = await initBackend();
-      let preprocessHandler;
+      let preprocessHandler: SqsHandler | undefined;
       if (o.aws) {
         if (!process.env.AWS_ENDPOINT_URL)
           throw new InputError('--aws needs AWS_ENDPOINT_URL (e.g. http://127.0.0.1:4566)');
