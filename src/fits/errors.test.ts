@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, truncateSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, truncateSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
@@ -105,6 +105,7 @@ describe('malformed input raises FitsError naming the file and the problem', () 
     const empty = join(dir, 'empty.fits');
     writeFileSync(empty, '');
     await expect(readFitsFile(empty)).rejects.toThrow(/empty\.fits: empty file/);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('decodes lazily: a broken HDU fails only when it is read', () => {

@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -94,5 +94,6 @@ describe('memory', () => {
     expect(Array.from(small)).toEqual([1, 2, 3, 4, 5, 6]);
     expect(small.buffer.byteLength).toBe(48); // its own buffer: the file can be freed
     expect(fits.hdus[0].image()).toEqual(big);
+    rmSync(join(path, '..'), { recursive: true, force: true });
   });
 });

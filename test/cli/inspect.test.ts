@@ -1,6 +1,6 @@
 /** `galspin inspect` as a user runs it: a real process on the real fixture files. */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -101,6 +101,7 @@ describe('galspin inspect', () => {
     const out = r.stdout.trimEnd().split('\n');
     expect(out).toHaveLength(1);
     expect(JSON.parse(out[0]).file).toBe(SAMI);
+    rmSync(dir, { recursive: true, force: true });
   });
 
   it('has help with an example, and usage errors exit 2', () => {
