@@ -1,5 +1,4 @@
 import { Command, CommanderError } from 'commander';
-import { formatCliError, exitCodeFor } from './errors.ts';
 import { register as registerExplain } from './commands/explain.ts';
 import { register as registerInspect } from './commands/inspect.ts';
 import { register as registerMoran } from './commands/moran.ts';
@@ -12,6 +11,7 @@ import { register as registerRun } from './commands/run.ts';
 import { register as registerSimulate } from './commands/simulate.ts';
 import { register as registerTrain } from './commands/train.ts';
 import { register as registerTune } from './commands/tune.ts';
+import { exitCodeFor, formatCliError } from './errors.ts';
 
 /** Builds the `galspin` program. Each subcommand lives in its own module under ./commands. */
 export function buildProgram(): Command {
@@ -27,6 +27,9 @@ Examples:
   galspin simulate --out runs/survey --n 200 --seed 1
   galspin run                      # whole local pipeline on a demo survey`,
     );
+  // Set before the subcommands exist so that each inherits them (usage errors exit 2, not 1).
+  program.exitOverride();
+  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   for (const register of [
     registerInspect,
     registerSimulate,
@@ -49,8 +52,6 @@ Examples:
 /** Entry point: returns the process exit code (0 ok, 1 bad input, 2 usage). */
 export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
-  program.exitOverride();
-  program.configureOutput({ writeErr: (s) => process.stderr.write(s) });
   try {
     await program.parseAsync(argv);
     return typeof process.exitCode === 'number' ? process.exitCode : 0;
