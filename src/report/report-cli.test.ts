@@ -52,3 +52,14 @@ describe('galspin report', () => {
     expect(help).toContain('--results <file|dir>');
   });
 });
+
+describe('galspin report usage', () => {
+  it('exits 2 when neither --model nor --results names a model', async () => {
+    const stderr = vi.spyOn(process.stderr, 'write').mockImplementation(() => true);
+    const code = await main(['node', 'galspin', 'report', '--out', join(tmpdir(), 'galspin-never')]);
+    const printed = stderr.mock.calls.map((c) => String(c[0])).join('');
+    stderr.mockRestore();
+    expect(code).toBe(2);
+    expect(printed).toMatch(/^galspin: report: give --model DIR/);
+  });
+});

@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { MetricsError } from '../../report/metrics.ts';
 import { writeReport } from '../../report/report.ts';
 import { ReportInputError } from '../../report/sources.ts';
-import { InputError } from '../errors.ts';
+import { InputError, UsageError } from '../errors.ts';
 
 /** `galspin report`: the paper's figures and a static HTML report from a model folder (+ a run's results). */
 export function register(program: Command): void {
@@ -44,6 +44,10 @@ Examples:
         catalogue?: string;
         out: string;
       }) => {
+        if (!o.model && !o.results)
+          throw new UsageError(
+            'report: give --model DIR, or --results with a GALSPIN_HOME that has a champion',
+          );
         const bar = process.stderr.isTTY
           ? new cliProgress.SingleBar(
               { format: 'report [{bar}] {value}/{total} figures {eta}s {name}' },
