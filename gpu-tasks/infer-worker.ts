@@ -3,7 +3,8 @@
  * src/pipeline/worker.ts with the champion model, re-reading the champion pointer so a promotion
  * takes effect without a restart. SIGTERM (ECS stop, scale-in) finishes the batch in hand, then exits.
  */
-import { parseEnv, WorkerEnv } from '../src/config/index.ts';
+import { closeSync, openSync, utimesSync } from 'node:fs';
+import { DEFAULT_THRESHOLDS, parseEnv, WorkerEnv } from '../src/config/index.ts';
 import { initBackend } from '../src/model/backend.ts';
 import { awsPorts } from '../src/pipeline/deps.ts';
 import { jsonLogger } from '../src/pipeline/logger.ts';
@@ -31,6 +32,10 @@ const models = new RepositoryClassifierSource(
     igSteps: env.GALSPIN_IG_STEPS,
     mcPasses: env.GALSPIN_MC_PASSES,
     championTtlMs: Number(process.env.GALSPIN_CHAMPION_TTL_MS ?? 10_000),
+    thresholds: {
+      fast: env.GALSPIN_THRESHOLD_FAST ?? DEFAULT_THRESHOLDS.fast,
+      slow: env.GALSPIN_THRESHOLD_SLOW ?? DEFAULT_THRESHOLDS.slow,
+    },
   },
 );
 log.info('started', {
@@ -49,6 +54,17 @@ const stats = await runWorker(
       : undefined,
     signal: stop.signal,
     untilEmpty: process.env.GALSPIN_EXIT_WHEN_EMPTY === '1',
+    onPoll: env.GALSPIN_HEARTBEAT_FILE ? () => touch(env.GALSPIN_HEARTBEAT_FILE as string) : undefined,
   },
 );
 log.info('stopped', { ...stats });
+
+/** Marks the loop alive for the image HEALTHCHECK, which checks this file's age. */
+function touch(file: string): void {
+  const now = new Date();
+  try {
+    utimesSync(file, now, now);
+  } catch {
+    closeSync(openSync(file, 'a'));
+  }
+}

@@ -120,6 +120,25 @@ describe('classify worker', () => {
     }
   });
 
+  it('calls onPoll before every poll, so the container heartbeat moves while the loop lives', async () => {
+    const { blobs, index, queue, models } = await setup();
+    await queue.sendBatch([await putMap(blobs, 'g1', 'disc', 1), await putMap(blobs, 'g2', 'noise', 2)]);
+    let polls = 0;
+    const stats = await runWorker(
+      { blobs, index, queue, models },
+      {
+        batchSize: 1,
+        batchMs: 0,
+        waitSeconds: 0,
+        visibilitySeconds: 30,
+        untilEmpty: true,
+        onPoll: () => polls++,
+      },
+    );
+    expect(stats.batches).toBe(2);
+    expect(polls).toBeGreaterThanOrEqual(stats.batches);
+  });
+
   it('a redelivered message overwrites its row: one row per (galaxy, model)', async () => {
     const { blobs, index, queue, models } = await setup();
     const body = await putMap(blobs, 'g1', 'disc', 1);

@@ -18,6 +18,8 @@ export interface TfClassifierOptions {
   mcPasses: number;
   /** Most interpolated maps per gradient call. */
   chunk?: number;
+  /** Class cuts on the calibrated P(fast); the paper's 0.95 / 0.05 when absent. */
+  thresholds?: { fast: number; slow: number };
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -64,7 +66,7 @@ export class TfClassifier implements Classifier {
       return {
         probability,
         logit: logits[i],
-        class: classOf(probability),
+        class: classOf(probability, this.opts.thresholds),
         uncertainty: { mean: Math.min(1, Math.max(0, mc[i].mean)), std: mc[i].std, passes: mc[i].passes },
         attribution: ig[i].attribution,
         completenessGap: ig[i].completenessGap,

@@ -20,6 +20,8 @@ export interface WorkerOptions {
   signal?: AbortSignal;
   /** Return once the queue is empty for one whole poll (one-machine mode, tests, benchmarks). */
   untilEmpty?: boolean;
+  /** Called before each poll: the container's heartbeat (image HEALTHCHECK) hangs off it. */
+  onPoll?: () => void;
   /** Called after each batch (progress bars, metrics). */
   onBatch?: (b: { classified: number; failed: number; retried: number; ms: number }) => void;
 }
@@ -72,6 +74,7 @@ export async function runWorker(
   const now = deps.now ?? (() => new Date());
   const stats: WorkerStats = { batches: 0, classified: 0, failed: 0, retried: 0 };
   while (!opts.signal?.aborted) {
+    opts.onPoll?.();
     const batch = await gather(deps.queue, opts);
     if (batch.length === 0) {
       if (opts.untilEmpty) {
