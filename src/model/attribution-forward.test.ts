@@ -23,7 +23,7 @@ describe('forwardLogit', () => {
     const x = tf.randomNormal([3, 40, 40, 1], 0, 1, 'float32', 5);
     const p = tf.tidy(() => Array.from((model.predict(x) as tfjs.Tensor).dataSync()));
     const z = tf.tidy(() => Array.from(forwardLogit(tf, model, x).dataSync()));
-    z.forEach((v, i) => expect(1 / (1 + Math.exp(-v))).toBeCloseTo(p[i], 5));
+    for (let i = 0; i < z.length; i++) expect(1 / (1 + Math.exp(-z[i]))).toBeCloseTo(p[i], 5);
     // Our unfused path vs tfjs-layers' fused path through the logit sub-model.
     const logitModel = tf.model({
       inputs: model.inputs,
