@@ -9,7 +9,9 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
+import { BlobModelStore } from '../adapters/blob-model-store.ts';
 import { PREFIX, type ResultStatus, s3CreatedEvent } from '../config/index.ts';
+import { FolderModelStore } from '../model/store.ts';
 import type { TrainOptions } from '../model/train.ts';
 import { generateSurvey } from '../survey/index.ts';
 import { drainThroughHandler, type SqsHandler } from './bridge.ts';
@@ -47,6 +49,9 @@ export interface LocalRunOptions {
   demoDir: string;
   demo?: { n: number; seed: number };
   runId?: string;
+  /** A folder model store (e.g. the bundled `models/`) whose champion becomes the run's champion
+   *  when the home has none, so a fresh home classifies with a real model instead of training one. */
+  seedModelsDir?: string;
   train?: Partial<TrainOptions>;
   igSteps?: number;
   mcPasses?: number;
@@ -64,6 +69,8 @@ export interface RunSummary {
   classes: Record<'fast' | 'slow' | 'uncertain', number>;
   championVersion: string;
   trained?: { version: string; promoted: boolean; reason: string; testAuc: number };
+  /** The champion copied from `seedModelsDir`, when that happened. */
+  seeded?: string;
   location: string;
   seconds: Record<string, number>;
 }
@@ -150,6 +157,8 @@ export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
   t = performance.now();
   const repo = new BlobModelRepository(ports.blobs);
   let trained: RunSummary['trained'];
+  let seeded: string | undefined;
+  if (!(await repo.champion()) && opts.seedModelsDir) seeded = await seedChampion(opts.seedModelsDir, ports);
   if (!(await repo.champion())) {
     if (!labelsKey)
       throw new Error('no champion model and no catalogue.csv with labels in the input folder to train one');
@@ -224,7 +233,20 @@ export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
     classes,
     championVersion: champion,
     trained,
+    seeded,
     location: ports.location,
     seconds,
   };
+}
+
+/** Copies a folder store's champion into the pipeline's bucket and promotes it there. */
+async function seedChampion(dir: string, ports: PipelinePorts): Promise<string | undefined> {
+  if (!existsSync(join(dir, 'champion.json'))) return undefined;
+  const source = new FolderModelStore(dir);
+  const version = await source.champion();
+  if (!version) return undefined;
+  const target = new BlobModelStore(ports.blobs);
+  await target.save(version, await source.load(version));
+  await new BlobModelRepository(ports.blobs).promote(version, `seeded from ${dir}`);
+  return version;
 }

@@ -1,4 +1,6 @@
-import { resolve } from 'node:path';
+import { existsSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { type Command, InvalidArgumentError } from 'commander';
 import { initBackend } from '../../model/backend.ts';
 import type { SqsHandler } from '../../pipeline/bridge.ts';
@@ -21,7 +23,12 @@ interface RunOptions {
   mcPasses: number;
   batch: number;
   env: string;
+  seedModel: string | false;
+  report: boolean;
 }
+
+/** The champion committed with galspin: Table 1 trained on the paper-sized synthetic survey. */
+const BUNDLED_MODELS = fileURLToPath(new URL('../../../models', import.meta.url));
 
 /** `galspin run [DIR]`: the whole pipeline on this machine (embedded), or against an emulator (--aws). */
 export function register(program: Command): void {
@@ -33,14 +40,23 @@ export function register(program: Command): void {
     .option('--aws', 'use S3/SQS/DynamoDB via AWS_ENDPOINT_URL (e.g. moto); provisions resources first')
     .option('--env <name>', 'GALSPIN_ENV for --aws resource names', 'dev')
     .option('--n <count>', 'labeled galaxies in the demo survey', integer('--n', 10), 200)
-    .option('--seed <s>', 'demo survey seed', integer('--seed', 0), 1)
+    .option(
+      '--seed <s>',
+      'demo survey seed (not 1: the bundled model was trained on seed 1)',
+      integer('--seed', 0),
+      2026,
+    )
+    .option('--seed-model <dir>', 'model store whose champion a fresh home starts from', BUNDLED_MODELS)
+    .option('--no-seed-model', 'train a small demo model instead of using the bundled champion')
+    .option('--no-report', 'skip the HTML report at the end (embedded mode)')
     .option('--ig-steps <n>', 'Integrated-Gradients quadrature nodes', integer('--ig-steps', 1), 32)
     .option('--mc-passes <n>', 'MC-dropout passes for the uncertainty', integer('--mc-passes', 1), 10)
     .option('--batch <n>', 'maps per inference batch', integer('--batch', 1), 64)
     .addHelpText(
       'after',
       `
-Trains a small demo CNN (2 conv blocks, 12 epochs; not the paper's Table 1) when no champion exists.
+A fresh home starts from the bundled champion (models/: Table 1 on the paper-sized synthetic survey);
+with --no-seed-model it trains a small demo CNN (2 conv blocks, 12 epochs) instead.
 Examples:
   galspin run                                 # demo survey of 200 labeled galaxies under .galspin/
   galspin run runs/survey --home runs/state   # your folder of SAMI FITS files
@@ -71,6 +87,7 @@ Examples:
           inputDir: dir,
           demoDir: resolve(home, 'demo-survey'),
           demo: { n: o.n, seed: o.seed },
+          seedModelsDir: o.seedModel || undefined,
           train: DEMO_TRAIN,
           igSteps: o.igSteps,
           mcPasses: o.mcPasses,
@@ -83,6 +100,7 @@ Examples:
           `run ${s.runId}: ${s.uploaded} FITS files uploaded`,
           `  uploads   CLASSIFIED ${s.sources.CLASSIFIED}  REJECTED ${s.sources.REJECTED}  FAILED ${s.sources.FAILED}  QUEUED ${s.sources.QUEUED}`,
           `  galaxies  fast ${s.classes.fast}  slow ${s.classes.slow}  uncertain ${s.classes.uncertain}  (model ${s.championVersion})`,
+          s.seeded ? `  champion  ${s.seeded} (bundled, seeded into this home)` : '',
           s.trained
             ? `  trained   ${s.trained.version} (demo config), test AUC ${s.trained.testAuc.toFixed(3)}; ${s.trained.promoted ? 'promoted' : 'not promoted'}: ${s.trained.reason}`
             : '  trained   - (champion already present)',
@@ -92,7 +110,18 @@ Examples:
           `results:    ${s.location}  (maps/, attributions/${s.championVersion}/, models/)`,
           `query:      galspin query --class fast${o.aws ? ' --aws' : ` --home ${o.home}`}   |   galspin query --status REJECTED --of sources --run ${s.runId}${o.aws ? ' --aws' : ` --home ${o.home}`}`,
         ];
-        process.stdout.write(`${lines.join('\n')}\n`);
+        if (o.report && !o.aws) {
+          // The report reads the embedded home (index + bucket); labels come from the input catalogue.
+          const { writeReport } = await import('../../report/index.ts');
+          const catalogue = join(dir ? resolve(dir) : resolve(home, 'demo-survey'), 'catalogue.csv');
+          const report = await writeReport({
+            results: home,
+            catalogue: existsSync(catalogue) ? catalogue : undefined,
+            out: join(home, 'report'),
+          });
+          lines.push(`report:     ${report.indexHtml}  (${report.figures.length} figures)`);
+        }
+        process.stdout.write(`${lines.filter(Boolean).join('\n')}\n`);
       } finally {
         progress.stop();
         ports.close();
