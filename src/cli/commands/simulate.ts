@@ -1,5 +1,5 @@
 import cliProgress from 'cli-progress';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { generateSurvey, PAPER_SAMPLE } from '../../survey/index.ts';
 import { UsageError } from '../errors.ts';
 
@@ -28,11 +28,10 @@ export function register(program: Command): void {
     .requiredOption('--out <dir>', 'output folder (fits/, catalogue.csv, survey.json)')
     .option('--n <count>', 'labeled galaxies (fast + slow)', integer('--n', 1), PAPER_SAMPLE.labeled)
     .option('--seed <int>', 'random seed (same seed, same survey)', integer('--seed', 0), 1)
-    .option(
-      '--slow-fraction <f>',
-      'slow share of the labeled galaxies',
-      fraction,
-      PAPER_SAMPLE.slow / PAPER_SAMPLE.labeled,
+    .addOption(
+      new Option('--slow-fraction <f>', 'slow share of the labeled galaxies')
+        .argParser(fraction)
+        .default(PAPER_SAMPLE.slow / PAPER_SAMPLE.labeled, '132/1112 ≈ 0.119'),
     )
     .option('--unknown <count>', 'unlabeled galaxies (default n × 854/1112)', integer('--unknown', 0))
     // route commander's usage errors to main's exit code 2 (subcommands do not inherit exitOverride)
