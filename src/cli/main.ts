@@ -1,3 +1,4 @@
+import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
 import { register as registerExplain } from './commands/explain.ts';
 import { register as registerInspect } from './commands/inspect.ts';
@@ -13,11 +14,31 @@ import { register as registerTrain } from './commands/train.ts';
 import { register as registerTune } from './commands/tune.ts';
 import { exitCodeFor, formatCliError } from './errors.ts';
 
+const VERSION: string = JSON.parse(
+  readFileSync(new URL('../../package.json', import.meta.url), 'utf8'),
+).version;
+
+const SUMMARIES: Record<string, string> = {
+  inspect: 'HDUs of FITS files, with statistics',
+  simulate: 'write a synthetic SAMI DR3-like survey',
+  moran: "global Moran's I of velocity maps",
+  train: 'train the Table 1 CNN on a labeled survey',
+  tune: 'hyperparameter search (validation only)',
+  predict: 'classify maps: fast / slow / uncertain',
+  explain: 'Integrated Gradients attribution maps',
+  run: 'the whole pipeline on this machine',
+  query: 'query the results index',
+  report: 'static HTML report with the figures',
+  redrive: 'move dead letters back to their queue',
+  retrain: 'retrain now (locally or as an ECS task)',
+};
+
 /** Builds the `galspin` program. Each subcommand lives in its own module under ./commands. */
 export function buildProgram(): Command {
   const program = new Command('galspin')
     .description('Fast/slow rotator classification from IFS stellar velocity maps')
-    .option('--verbose', 'print stack traces and debug details on error')
+    .version(VERSION, '--version', 'print the galspin version')
+    .option('--verbose', 'stack traces and details on error')
     .showHelpAfterError('(run with --help for usage)')
     .addHelpText(
       'after',
@@ -45,6 +66,11 @@ Examples:
     registerRetrain,
   ]) {
     register(program);
+  }
+  // One line per command in `galspin --help`, so the overview fits on one screen.
+  for (const command of program.commands) {
+    const summary = SUMMARIES[command.name()];
+    if (summary) command.summary(summary);
   }
   return program;
 }
