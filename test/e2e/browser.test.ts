@@ -2,7 +2,7 @@
  * The report in a real browser: Debian's Chromium driven by playwright-core (never a browser
  * download), headless, fresh profile, no network beyond a 127.0.0.1 static server. Checks that every
  * figure loads, that the summary numbers are metrics.json's, that the page asks for nothing outside
- * 127.0.0.1, and saves docs/screenshots/report.png.
+ * 127.0.0.1, and saves out/screenshots/report.png (git-ignored; the README's screenshot comes from a real run).
  */
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
@@ -135,7 +135,7 @@ describe.skipIf(!haveChromium)('HTML report in Chromium', () => {
     expect(await page.locator('#uncertain tbody tr').count()).toBeGreaterThan(0);
     expect(offHost).toEqual([]);
 
-    await page.screenshot({ path: join(ROOT, 'docs/screenshots/report.png'), fullPage: false });
+    await page.screenshot({ path: join(ROOT, 'out/screenshots/report.png'), fullPage: false });
     await page.close();
   });
 });
