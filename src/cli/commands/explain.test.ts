@@ -3,13 +3,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runGalspin } from '../../../test/support/run-cli.ts';
 import { parseFits } from '../../fits/index.ts';
 import { loadKinematicMap, preprocessMap } from '../../maps/index.ts';
 import { buildToyModel } from '../../model/attribution-testkit.ts';
 import { initBackend } from '../../model/backend.ts';
 import { modelToArtifacts, writeModelDir } from '../../model/store.ts';
 import { readNpyFloat32 } from '../../pipeline/npy.ts';
-import { main } from '../main.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/fits');
 const SAMI = join(FIXTURES, '105420_stellar-velocity_default_two-moment.fits');
@@ -18,23 +18,7 @@ const MANGA = join(FIXTURES, 'manga-7815-3702-MAPS-HYB10-GAU-MILESHC.fits.gz');
 let dir: string;
 let modelDir: string;
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out.push(String(s));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err.push(String(s));
-    return true;
-  });
-  process.exitCode = undefined;
-  const code = await main(['node', 'galspin', ...args]);
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runGalspin;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'galspin-explain-'));

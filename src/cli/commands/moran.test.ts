@@ -1,29 +1,13 @@
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runGalspin } from '../../../test/support/run-cli.ts';
 import { loadKinematicMap } from '../../maps/load.ts';
 import { moranOfMap } from '../../maps/moranOfMap.ts';
-import { main } from '../main.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/fits');
 const SAMI = join(FIXTURES, '105420_stellar-velocity_default_two-moment.fits');
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out.push(String(s));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err.push(String(s));
-    return true;
-  });
-  process.exitCode = undefined;
-  const code = await main(['node', 'galspin', ...args]);
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runGalspin;
 
 afterEach(() => vi.restoreAllMocks());
 

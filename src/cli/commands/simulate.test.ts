@@ -2,26 +2,10 @@ import { mkdtemp, readdir, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { runGalspin } from '../../../test/support/run-cli.ts';
 import { readCatalogue } from '../../survey/catalogue.ts';
-import { main } from '../main.ts';
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out.push(String(s));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err.push(String(s));
-    return true;
-  });
-  process.exitCode = undefined;
-  const code = await main(['node', 'galspin', ...args]);
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runGalspin;
 
 afterEach(() => vi.restoreAllMocks());
 

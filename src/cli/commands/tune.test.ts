@@ -2,29 +2,13 @@ import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { runGalspin } from '../../../test/support/run-cli.ts';
 import { generateSurvey } from '../../survey/index.ts';
-import { main } from '../main.ts';
 
 let dir: string;
 let survey: string;
 
-async function run(args: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  vi.spyOn(process.stdout, 'write').mockImplementation((s) => {
-    out.push(String(s));
-    return true;
-  });
-  vi.spyOn(process.stderr, 'write').mockImplementation((s) => {
-    err.push(String(s));
-    return true;
-  });
-  process.exitCode = undefined;
-  const code = await main(['node', 'galspin', ...args]);
-  process.exitCode = undefined;
-  vi.restoreAllMocks();
-  return { code, out: out.join(''), err: err.join('') };
-}
+const run = runGalspin;
 
 beforeAll(async () => {
   dir = await mkdtemp(join(tmpdir(), 'galspin-tune-'));
