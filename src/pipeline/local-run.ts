@@ -9,7 +9,6 @@ import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { BlobModelStore } from '../adapters/blob-model-store.ts';
 import { PREFIX, type ResultStatus, s3CreatedEvent } from '../config/index.ts';
 import { FolderModelStore } from '../model/store.ts';
 import type { TrainOptions } from '../model/train.ts';
@@ -245,8 +244,8 @@ async function seedChampion(dir: string, ports: PipelinePorts): Promise<string |
   const source = new FolderModelStore(dir);
   const version = await source.champion();
   if (!version) return undefined;
-  const target = new BlobModelStore(ports.blobs);
-  await target.save(version, await source.load(version));
-  await new BlobModelRepository(ports.blobs).promote(version, `seeded from ${dir}`);
+  const target = new BlobModelRepository(ports.blobs);
+  await target.saveFiles(version, await source.load(version));
+  await target.promote(version, `seeded from ${dir}`);
   return version;
 }

@@ -12,7 +12,9 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { z } from 'zod';
+import { BlobModelStore } from '../adapters/blob-model-store.ts';
 import { PREFIX } from '../config/index.ts';
+import { artifactsToModel, type ModelArtifacts, modelToArtifacts } from '../model/store.ts';
 import type { BlobStore } from '../ports.ts';
 import { ModelNotFoundError } from './errors.ts';
 
@@ -27,17 +29,21 @@ export const ChampionPointer = z.object({
 });
 export type ChampionPointer = z.infer<typeof ChampionPointer>;
 
-export interface StoredModelFiles {
-  modelJson: Record<string, unknown>;
-  weights: Uint8Array;
-  metrics?: Record<string, unknown>;
-  modelCard?: string;
-}
+/** What a stored version holds: the model store's artifacts. */
+export type StoredModelFiles = ModelArtifacts;
 
 const modelKey = (version: string, file: string) => `${PREFIX.models}${version}/${file}`;
 
+/**
+ * The pipeline's view of the bucket's models: the model store's files (BlobModelStore) plus the
+ * champion pointer's provenance (reason, previous) and tfjs load/save.
+ */
 export class BlobModelRepository {
-  constructor(private readonly blobs: BlobStore) {}
+  private readonly store: BlobModelStore;
+
+  constructor(private readonly blobs: BlobStore) {
+    this.store = new BlobModelStore(blobs);
+  }
 
   async champion(): Promise<ChampionPointer | undefined> {
     if (!(await this.blobs.head(CHAMPION_KEY))) return undefined;
@@ -60,12 +66,7 @@ export class BlobModelRepository {
   }
 
   async list(): Promise<string[]> {
-    const versions = new Set<string>();
-    for await (const b of this.blobs.list(PREFIX.models)) {
-      const m = /^models\/([^/]+)\/model\.json$/.exec(b.key);
-      if (m) versions.add(m[1]);
-    }
-    return [...versions].sort();
+    return this.store.list();
   }
 
   async metrics(version: string): Promise<Record<string, unknown> | undefined> {
@@ -81,19 +82,7 @@ export class BlobModelRepository {
   }
 
   async saveFiles(version: string, files: StoredModelFiles): Promise<void> {
-    await this.blobs.put(modelKey(version, 'weights.bin'), files.weights, {
-      contentType: 'application/octet-stream',
-    });
-    if (files.metrics) await this.putMetrics(version, files.metrics);
-    if (files.modelCard) {
-      await this.blobs.put(modelKey(version, 'model-card.md'), files.modelCard, {
-        contentType: 'text/markdown',
-      });
-    }
-    // model.json last: its presence is what makes the version exist.
-    await this.blobs.put(modelKey(version, 'model.json'), JSON.stringify(files.modelJson), {
-      contentType: 'application/json',
-    });
+    await this.store.save(version, files);
   }
 
   /** Saves a tfjs model in the folder layout above. */
@@ -103,66 +92,13 @@ export class BlobModelRepository {
     model: tfjs.LayersModel,
     extra: Omit<StoredModelFiles, 'modelJson' | 'weights'> = {},
   ): Promise<void> {
-    let captured: tfjs.io.ModelArtifacts | undefined;
-    await model.save(
-      tf.io.withSaveHandler(async (artifacts) => {
-        captured = artifacts;
-        return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
-      }),
-    );
-    if (!captured?.weightData || !captured.weightSpecs) throw new Error(`model ${version}: nothing to save`);
-    const weightData = Array.isArray(captured.weightData)
-      ? concatBuffers(captured.weightData)
-      : new Uint8Array(captured.weightData as ArrayBuffer);
-    const modelJson = {
-      modelTopology: captured.modelTopology,
-      format: captured.format ?? 'layers-model',
-      generatedBy: captured.generatedBy,
-      convertedBy: captured.convertedBy ?? null,
-      weightsManifest: [{ paths: ['weights.bin'], weights: captured.weightSpecs }],
-    };
-    await this.saveFiles(version, { modelJson, weights: weightData, ...extra });
+    await this.store.save(version, { ...(await modelToArtifacts(tf, model)), ...extra });
   }
 
-  /** Loads a version's LayersModel from the bucket. */
+  /** Loads a version's LayersModel from the bucket, on whatever backend is active. */
   async loadModel(tf: typeof tfjs, version: string): Promise<tfjs.LayersModel> {
-    const jsonKey = modelKey(version, 'model.json');
-    if (!(await this.blobs.head(jsonKey)))
+    if (!(await this.has(version)))
       throw new ModelNotFoundError(`model ${version} is not in ${PREFIX.models}`);
-    const modelJson = JSON.parse(
-      new TextDecoder().decode(await this.blobs.get(jsonKey, { maxBytes: 64 * 1024 * 1024 })),
-    );
-    const manifest = modelJson.weightsManifest as {
-      paths: string[];
-      weights: tfjs.io.WeightsManifestEntry[];
-    }[];
-    const parts: Uint8Array[] = [];
-    const specs: tfjs.io.WeightsManifestEntry[] = [];
-    for (const group of manifest) {
-      for (const p of group.paths)
-        parts.push(await this.blobs.get(modelKey(version, p), { maxBytes: 512 * 1024 * 1024 }));
-      specs.push(...group.weights);
-    }
-    const weights = concatBuffers(
-      parts.map((p) => p.buffer.slice(p.byteOffset, p.byteOffset + p.byteLength) as ArrayBuffer),
-    );
-    return tf.loadLayersModel(
-      tf.io.fromMemory({
-        modelTopology: modelJson.modelTopology,
-        weightSpecs: specs,
-        weightData: weights.buffer as ArrayBuffer,
-      }),
-    );
+    return artifactsToModel(tf, await this.store.load(version));
   }
-}
-
-function concatBuffers(buffers: ArrayBuffer[]): Uint8Array {
-  const total = buffers.reduce((a, b) => a + b.byteLength, 0);
-  const out = new Uint8Array(total);
-  let o = 0;
-  for (const b of buffers) {
-    out.set(new Uint8Array(b), o);
-    o += b.byteLength;
-  }
-  return out;
 }
