@@ -2,12 +2,17 @@ import { defineConfig } from 'vitest/config';
 
 export default defineConfig({
   test: {
-    include: ['src/**/*.test.ts', 'test/**/*.test.ts', 'cdk/**/*.test.ts', 'lambdas/**/*.test.ts', 'gpu-tasks/**/*.test.ts'],
+    include: [
+      'src/**/*.test.ts',
+      'test/**/*.test.ts',
+      'cdk/**/*.test.ts',
+      'lambdas/**/*.test.ts',
+      'gpu-tasks/**/*.test.ts',
+    ],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',
     // Two cores: heavy suites (training, moto, browser) must not starve each other.
     maxWorkers: 2,
-    reporters: process.env.CI ? ['default'] : ['default'],
   },
 });
