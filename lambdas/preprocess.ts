@@ -2,7 +2,7 @@
  * Preprocess Lambda: S3 ObjectCreated → ingest queue → this handler (SQS event source with
  * ReportBatchItemFailures). A thin shell: validate the environment once, create the clients once,
  * hand each record to src/pipeline/preprocess.ts, and report failed records so only they retry.
- * Bundled without TensorFlow (scripts/measure-preprocess-bundle.ts checks size and init time).
+ * Bundled without TensorFlow (lambdas/measure-bundle.ts checks size and init time).
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
