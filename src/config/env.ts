@@ -23,14 +23,19 @@ export const PipelineEnv = z.object({
 });
 export type PipelineEnv = z.infer<typeof PipelineEnv>;
 
-/** lambdas/preprocess.ts */
-export const PreprocessEnv = PipelineEnv.pick({
+/** What the shells that write maps, results and classify messages share. */
+const CLASSIFY_SIDE = {
   GALSPIN_ENV: true,
   GALSPIN_BUCKET: true,
   GALSPIN_CLASSIFY_QUEUE_URL: true,
   GALSPIN_TABLE: true,
   AWS_REGION: true,
-});
+} as const;
+
+const backendChoice = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto');
+
+/** lambdas/preprocess.ts */
+export const PreprocessEnv = PipelineEnv.pick(CLASSIFY_SIDE);
 export type PreprocessEnv = z.infer<typeof PreprocessEnv>;
 
 /** lambdas/query.ts */
@@ -43,13 +48,7 @@ export const QueryEnv = PipelineEnv.pick({
 export type QueryEnv = z.infer<typeof QueryEnv>;
 
 /** gpu-tasks/infer-worker.ts */
-export const WorkerEnv = PipelineEnv.pick({
-  GALSPIN_ENV: true,
-  GALSPIN_BUCKET: true,
-  GALSPIN_CLASSIFY_QUEUE_URL: true,
-  GALSPIN_TABLE: true,
-  AWS_REGION: true,
-}).extend({
+export const WorkerEnv = PipelineEnv.pick(CLASSIFY_SIDE).extend({
   /** Maps per inference batch. */
   GALSPIN_BATCH_SIZE: intFromEnv(32, 1, 1024),
   /** Longest wait to fill a batch, ms. */
@@ -58,7 +57,7 @@ export const WorkerEnv = PipelineEnv.pick({
   GALSPIN_IG_STEPS: intFromEnv(32, 1, 1024),
   /** MC-dropout passes for the uncertainty. */
   GALSPIN_MC_PASSES: intFromEnv(10, 1, 1000),
-  GALSPIN_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  GALSPIN_BACKEND: backendChoice,
   /** Class thresholds on p = P(fast) (default DEFAULT_THRESHOLDS). */
   GALSPIN_THRESHOLD_FAST: z.coerce.number().min(0).max(1).optional(),
   GALSPIN_THRESHOLD_SLOW: z.coerce.number().min(0).max(1).optional(),
@@ -68,18 +67,12 @@ export const WorkerEnv = PipelineEnv.pick({
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
 /** gpu-tasks/train.ts */
-export const TrainEnv = PipelineEnv.pick({
-  GALSPIN_ENV: true,
-  GALSPIN_BUCKET: true,
-  GALSPIN_CLASSIFY_QUEUE_URL: true,
-  GALSPIN_TABLE: true,
-  AWS_REGION: true,
-}).extend({
+export const TrainEnv = PipelineEnv.pick(CLASSIFY_SIDE).extend({
   /** `labels/<file>.csv` in the bucket; when absent, labels come from the index. */
   GALSPIN_LABELS_KEY: z.string().min(1).optional(),
   GALSPIN_SPLIT_SEED: intFromEnv(1, 0, 2 ** 31 - 1),
   GALSPIN_RECLASSIFY: z.enum(['0', '1']).default('0'),
-  GALSPIN_BACKEND: z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto'),
+  GALSPIN_BACKEND: backendChoice,
 });
 export type TrainEnv = z.infer<typeof TrainEnv>;
 
