@@ -1,3 +1,6 @@
+import { FitsError } from '../fits/index.ts';
+import { MapError } from '../maps/index.ts';
+
 /** A command-line usage mistake: exit code 2. */
 export class UsageError extends Error {
   override name = 'UsageError';
@@ -17,4 +20,15 @@ export function formatCliError(err: unknown, verbose: boolean): string {
   if (!(err instanceof Error)) return `galspin: ${String(err)}`;
   const line = `galspin: ${err.message.split('\n')[0]}`;
   return verbose && err.stack ? `${line}\n${err.stack}` : line;
+}
+
+/**
+ * One stderr line for a file that cannot be read (FITS, map or file-system error), so a
+ * multi-file command can go on with the others; anything else is a bug and is rethrown.
+ */
+export function reportFileError(file: string, err: unknown): void {
+  const named = err instanceof MapError || err instanceof FitsError;
+  if (!named && !(err as NodeJS.ErrnoException | undefined)?.code) throw err;
+  const msg = named ? (err as Error).message : `${file}: ${(err as Error).message}`;
+  process.stderr.write(`galspin: ${msg.split('\n')[0]}\n`);
 }

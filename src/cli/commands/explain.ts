@@ -1,14 +1,13 @@
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { FitsError } from '../../fits/index.ts';
-import { loadKinematicMap, MapError, preprocessMap } from '../../maps/index.ts';
+import { loadKinematicMap, preprocessMap } from '../../maps/index.ts';
 import { type ExplainInput, type ExplainRow, explainMaps } from '../../model/attribution.ts';
 import { initBackend } from '../../model/backend.ts';
 import { IG_DEFAULTS } from '../../model/ig.ts';
 import { MAX_QUADRATURE_STEPS, QUADRATURE_RULES, type QuadratureRule } from '../../model/quadrature.ts';
 import { artifactsToModel, ModelStoreError, resolveModelDir } from '../../model/store.ts';
-import { InputError } from '../errors.ts';
+import { InputError, reportFileError } from '../errors.ts';
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
 
@@ -137,14 +136,8 @@ Example:
           try {
             inputs.push({ file, map: preprocessMap(await loadKinematicMap(file)) });
           } catch (err) {
-            if (!(err instanceof MapError || err instanceof FitsError || (err as NodeJS.ErrnoException).code))
-              throw err;
+            reportFileError(file, err);
             failed++;
-            const msg =
-              err instanceof MapError || err instanceof FitsError
-                ? err.message
-                : `${file}: ${(err as Error).message}`;
-            process.stderr.write(`galspin: ${msg.split('\n')[0]}\n`);
           }
         }
         const expected = model.inputs[0].shape[1];

@@ -1,7 +1,7 @@
 import cliProgress from 'cli-progress';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { FitsError } from '../../fits/index.ts';
-import { loadKinematicMap, MapError, type MapMoran, moranOfMap } from '../../maps/index.ts';
+import { loadKinematicMap, type MapMoran, moranOfMap } from '../../maps/index.ts';
+import { reportFileError } from '../errors.ts';
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
 
@@ -114,14 +114,8 @@ Example:
               );
             } else rows.push(r);
           } catch (err) {
-            if (!(err instanceof MapError || err instanceof FitsError || (err as NodeJS.ErrnoException).code))
-              throw err;
+            reportFileError(file, err);
             failed++;
-            const msg =
-              err instanceof MapError || err instanceof FitsError
-                ? err.message
-                : `${file}: ${(err as Error).message}`;
-            process.stderr.write(`galspin: ${msg.split('\n')[0]}\n`);
           }
           bar?.increment();
         }
