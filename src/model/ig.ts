@@ -65,6 +65,47 @@ export class IgError extends Error {
 }
 
 /**
+ * What Integrated Gradients needs from a model: logits and input gradients of stacked maps
+ * (n × size, row-major). TensorFlow.js ({@link tfjsGradientSource}) and the ONNX Runtime engine
+ * (../model/onnx/engine.ts) both provide it.
+ */
+export interface GradientSource {
+  /** Values in one flattened input map. */
+  readonly inputSize: number;
+  logits(stacked: Float32Array, n: number): Promise<Float32Array>;
+  /** ∂logit/∂x for each of `n` stacked maps, same layout as the input. */
+  inputGradients(stacked: Float32Array, n: number): Promise<Float32Array>;
+}
+
+/** A {@link GradientSource} on a tfjs chain model, in batches of at most `chunk` maps. */
+export function tfjsGradientSource(
+  tf: Tf,
+  model: tfjs.LayersModel,
+  chunk: number = IG_DEFAULTS.chunk,
+): GradientSource {
+  const { shape, size } = inputShapeOf(model);
+  const gradOfSum = tf.grad((z: tfjs.Tensor) => forwardLogit(tf, model, z).sum());
+  return {
+    inputSize: size,
+    logits: (stacked, n) => logitsOf(tf, model, stacked, n, chunk),
+    async inputGradients(stacked, n) {
+      const out = new Float32Array(n * size);
+      for (let start = 0; start < n; start += chunk) {
+        const count = Math.min(chunk, n - start);
+        // Each map's logit depends only on that map (BatchNormalization in inference mode), so the
+        // gradient of the batch sum is the per-map gradient.
+        const g = tf.tidy(() =>
+          gradOfSum(tf.tensor4d(stacked.subarray(start * size, (start + count) * size), [count, ...shape])),
+        );
+        out.set(await g.data(), start * size);
+        g.dispose();
+      }
+      return out;
+    },
+  };
+}
+
+/**
  * Integrated Gradients of each map; see the module comment. Maps whose completeness gap exceeds
  * `tolerance` are recomputed with doubled steps up to `maxSteps`. Leaves no tensors behind.
  */
@@ -74,17 +115,35 @@ export async function integratedGradients(
   inputs: readonly Float32Array[],
   opts: IgOptions = {},
 ): Promise<IgResult[]> {
+  checkChunk(opts.chunk ?? IG_DEFAULTS.chunk);
+  return integratedGradientsWith(
+    tfjsGradientSource(tf, model, opts.chunk ?? IG_DEFAULTS.chunk),
+    inputs,
+    opts,
+  );
+}
+
+function checkChunk(chunk: number): void {
+  if (!Number.isInteger(chunk) || chunk < 1)
+    throw new IgError(`chunk must be a positive integer, got ${chunk}`);
+}
+
+/** {@link integratedGradients} on any {@link GradientSource}. */
+export async function integratedGradientsWith(
+  source: GradientSource,
+  inputs: readonly Float32Array[],
+  opts: IgOptions = {},
+): Promise<IgResult[]> {
   const tolerance = opts.tolerance ?? (opts.steps === undefined ? IG_DEFAULTS.tolerance : 0);
   const maxSteps = opts.maxSteps ?? IG_DEFAULTS.maxSteps;
-  const results = await integratedGradientsFixed(tf, model, inputs, opts);
+  const results = await integratedGradientsFixed(source, inputs, opts);
   if (!(tolerance > 0 && Number.isFinite(tolerance))) return results;
   let steps = results[0]?.steps ?? 0;
   let pending = results.map((_, i) => i).filter((i) => results[i].completenessGap > tolerance);
   while (pending.length > 0 && steps * 2 <= maxSteps) {
     steps *= 2;
     const again = await integratedGradientsFixed(
-      tf,
-      model,
+      source,
       pending.map((i) => inputs[i]),
       { ...opts, steps },
     );
@@ -97,61 +156,46 @@ export async function integratedGradients(
 }
 
 async function integratedGradientsFixed(
-  tf: Tf,
-  model: tfjs.LayersModel,
+  source: GradientSource,
   inputs: readonly Float32Array[],
   opts: IgOptions,
 ): Promise<IgResult[]> {
   const steps = opts.steps ?? IG_DEFAULTS.steps;
   const rule = opts.rule ?? IG_DEFAULTS.rule;
   const chunk = opts.chunk ?? IG_DEFAULTS.chunk;
-  if (!Number.isInteger(chunk) || chunk < 1)
-    throw new IgError(`chunk must be a positive integer, got ${chunk}`);
+  checkChunk(chunk);
   const q = quadrature(rule, steps);
   const n = inputs.length;
   if (n === 0) return [];
-  const { shape, size } = inputShapeOf(model);
+  const size = source.inputSize;
   const stacked = stackInputs(inputs, size);
 
-  const logits = await logitsOf(tf, model, stacked, n, chunk);
-  const baselineLogit = (await logitsOf(tf, model, new Float32Array(size), 1, 1))[0];
+  const logits = await source.logits(stacked, n);
+  const baselineLogit = (await source.logits(new Float32Array(size), 1))[0];
 
   // Σₖ wₖ ∂F/∂x at αₖ x, accumulated in float64 per map.
   const pathGradient = new Float64Array(n * size);
-  const xs = tf.tensor4d(stacked, [n, ...shape]);
-  const gradOfSum = tf.grad((z: tfjs.Tensor) => forwardLogit(tf, model, z).sum());
-  try {
-    const total = n * steps;
-    for (let start = 0; start < total; start += chunk) {
-      const count = Math.min(chunk, total - start);
-      const mapIndex = new Int32Array(count);
-      const alpha = new Float32Array(count);
-      const weight = new Float32Array(count);
-      for (let i = 0; i < count; i++) {
-        const pair = start + i;
-        mapIndex[i] = Math.floor(pair / steps);
-        alpha[i] = q.nodes[pair % steps];
-        weight[i] = q.weights[pair % steps];
-      }
-      const weighted = tf.tidy(() => {
-        const picked = tf.gather(xs, tf.tensor1d(mapIndex, 'int32'));
-        // Baseline zero: x′ + α(x − x′) = α x.
-        const interpolated = tf.mul(picked, tf.tensor4d(alpha, [count, 1, 1, 1]));
-        // Each map's logit depends only on that map (BatchNormalization in inference mode), so the
-        // gradient of the batch sum is the per-map gradient.
-        const g = gradOfSum(interpolated);
-        return tf.mul(g, tf.tensor4d(weight, [count, 1, 1, 1]));
-      });
-      const data = await weighted.data();
-      weighted.dispose();
-      for (let i = 0; i < count; i++) {
-        const base = mapIndex[i] * size;
-        const off = i * size;
-        for (let j = 0; j < size; j++) pathGradient[base + j] += data[off + j];
-      }
+  const total = n * steps;
+  const rows = new Float32Array(Math.min(chunk, total) * size);
+  for (let start = 0; start < total; start += chunk) {
+    const count = Math.min(chunk, total - start);
+    // Baseline zero: x′ + α(x − x′) = α x.
+    for (let i = 0; i < count; i++) {
+      const pair = start + i;
+      const m = Math.floor(pair / steps);
+      const alpha = q.nodes[pair % steps];
+      const base = m * size;
+      const off = i * size;
+      for (let j = 0; j < size; j++) rows[off + j] = alpha * stacked[base + j];
     }
-  } finally {
-    xs.dispose();
+    const g = await source.inputGradients(rows.subarray(0, count * size), count);
+    for (let i = 0; i < count; i++) {
+      const pair = start + i;
+      const w = q.weights[pair % steps];
+      const base = Math.floor(pair / steps) * size;
+      const off = i * size;
+      for (let j = 0; j < size; j++) pathGradient[base + j] += w * g[off + j];
+    }
   }
 
   const results: IgResult[] = [];

@@ -127,6 +127,16 @@ function summarise(probs: Float64Array[], method: UncertaintyMethod): Uncertaint
 
 const sigmoid = (z: number) => 1 / (1 + Math.exp(-z));
 
+/** Estimates from MC-dropout logits laid out map-major (n × passes), e.g. from the ONNX engine. */
+export function mcDropoutFromLogits(logits: Float32Array, n: number, passes: number): UncertaintyEstimate[] {
+  return summarise(
+    Array.from({ length: n }, (_, m) =>
+      Float64Array.from(logits.subarray(m * passes, (m + 1) * passes), sigmoid),
+    ),
+    'mc-dropout',
+  );
+}
+
 /**
  * Probabilities of each map under each of `views` (augmented copies, each `size` long) and
  * `passes` dropout passes (0 = deterministic), as one array per map.

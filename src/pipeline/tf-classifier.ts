@@ -5,8 +5,9 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { inputShapeOf, logitsOf, stackInputs } from '../model/attribution-forward.ts';
-import { integratedGradients } from '../model/ig.ts';
-import { mcDropout } from '../model/uncertainty.ts';
+import { integratedGradients, integratedGradientsWith } from '../model/ig.ts';
+import { type OnnxEngine, openServingEngine, type ServingEngineChoice } from '../model/onnx/serving.ts';
+import { mcDropout, mcDropoutFromLogits, type UncertaintyEstimate } from '../model/uncertainty.ts';
 import type { Classification, Classifier, ClassifierSource } from './classifier.ts';
 import { classOf } from './classifier.ts';
 import type { BlobModelRepository } from './model-repo.ts';
@@ -20,6 +21,14 @@ export interface TfClassifierOptions {
   chunk?: number;
   /** Class cuts on the calibrated P(fast); the paper's 0.95 / 0.05 when absent. */
   thresholds?: { fast: number; slow: number };
+  /**
+   * Who runs inference, MC dropout and IG: ONNX Runtime on the CPU (`onnx`), TensorFlow.js
+   * (`tfjs`), or `auto` (ONNX Runtime unless the backend is the GPU or onnxruntime-node is
+   * missing). Training always uses TensorFlow.js.
+   */
+  engine?: ServingEngineChoice;
+  /** Where the one-line engine notice goes (default: nowhere). */
+  log?: (line: string) => void;
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
@@ -39,26 +48,40 @@ export class TfClassifier implements Classifier {
     readonly backend: string,
     private readonly temperature: number,
     private readonly opts: TfClassifierOptions,
+    /** The CPU serving engine; absent when TensorFlow.js serves. */
+    private readonly onnx?: OnnxEngine,
   ) {}
 
   async classify(inputs: readonly Float32Array[]) {
-    const { tf, model } = this;
+    const { tf, model, onnx } = this;
     const n = inputs.length;
     const chunk = this.opts.chunk ?? 128;
+    const passes = Math.max(1, this.opts.mcPasses);
     const timings: Record<string, number> = {};
     let t = performance.now();
     const { size } = inputShapeOf(model);
     const stacked = stackInputs(inputs, size);
-    const logits = await logitsOf(tf, model, stacked, n, chunk);
-    timings.infer = performance.now() - t;
-
-    t = performance.now();
-    const passes = Math.max(1, this.opts.mcPasses);
-    const mc = await mcDropout(tf, model, inputs, { passes, chunk: Math.max(chunk, 256) });
+    let logits: Float32Array;
+    let mc: UncertaintyEstimate[];
+    if (onnx) {
+      // The trunk runs once; MC dropout re-runs only the dense head (exact for Table 1's layout).
+      const forward = await onnx.forwardPass(stacked, n);
+      logits = forward.logits;
+      timings.infer = performance.now() - t;
+      t = performance.now();
+      mc = mcDropoutFromLogits(await onnx.mcDropoutLogits(stacked, n, passes, 1, forward), n, passes);
+    } else {
+      logits = await logitsOf(tf, model, stacked, n, chunk);
+      timings.infer = performance.now() - t;
+      t = performance.now();
+      mc = await mcDropout(tf, model, inputs, { passes, chunk: Math.max(chunk, 256) });
+    }
     timings.uncertainty = performance.now() - t;
 
     t = performance.now();
-    const ig = await integratedGradients(tf, model, inputs, { steps: this.opts.igSteps, chunk });
+    const ig = onnx
+      ? await integratedGradientsWith(onnx, inputs, { steps: this.opts.igSteps, chunk })
+      : await integratedGradients(tf, model, inputs, { steps: this.opts.igSteps, chunk });
     timings.ig = performance.now() - t;
 
     const results: Classification[] = inputs.map((_, i) => {
@@ -77,6 +100,7 @@ export class TfClassifier implements Classifier {
 
   dispose(): void {
     this.model.dispose();
+    void this.onnx?.dispose();
   }
 }
 
@@ -113,7 +137,14 @@ export class RepositoryClassifierSource implements ClassifierSource {
         this.repo.loadModel(this.tf, version),
         this.repo.metrics(version),
       ]);
-      return new TfClassifier(this.tf, model, version, this.backendName, temperatureOf(metrics), this.opts);
+      const onnx = await openServingEngine(
+        model,
+        this.opts.engine ?? 'auto',
+        this.backendName,
+        this.opts.log,
+      );
+      const engineName = onnx ? 'onnxruntime' : this.backendName;
+      return new TfClassifier(this.tf, model, version, engineName, temperatureOf(metrics), this.opts, onnx);
     })();
     this.cached = { version, classifier };
     classifier.then(

@@ -1,0 +1,141 @@
+/**
+ * The ONNX Runtime serving engine: runs galspin's exported graphs (./export.ts) on the CPU for
+ * logits, MC-dropout features and input gradients. It is the fast path for inference and
+ * Integrated Gradients on machines without a GPU; training and the GPU tasks stay on TensorFlow.js,
+ * and `engine-agreement.test.ts` pins both engines to the same numbers.
+ *
+ * onnxruntime-node is an optional dependency, imported on demand: when it is missing the caller
+ * falls back to TensorFlow.js.
+ */
+import type * as tfjs from '@tensorflow/tfjs';
+import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import type { GradientSource } from '../ig.ts';
+import { type ExportedChain, exportOnnx } from './export.ts';
+import { headLogits } from './head.ts';
+
+type Ort = typeof import('onnxruntime-node');
+
+export class OnnxEngineError extends Error {
+  override name = 'OnnxEngineError';
+}
+
+export interface OnnxEngineOptions {
+  /** Intra-op threads; 0 lets ONNX Runtime use one per physical core. */
+  threads?: number;
+  /** Most maps per session run (memory bound). */
+  chunk?: number;
+}
+
+let ortModule: Promise<Ort> | undefined;
+
+/** Loads onnxruntime-node once; rejects with OnnxEngineError when it is not installed. */
+export function loadOrt(): Promise<Ort> {
+  ortModule ??= (import('onnxruntime-node' as string) as Promise<Ort>).catch((err: unknown) => {
+    ortModule = undefined;
+    throw new OnnxEngineError(`onnxruntime-node is not available: ${(err as Error).message.split('\n')[0]}`);
+  });
+  return ortModule;
+}
+
+export class OnnxEngine implements GradientSource {
+  private constructor(
+    private readonly ort: Ort,
+    private readonly forward: InferenceSession,
+    private readonly gradient: InferenceSession,
+    readonly chain: ExportedChain,
+    private readonly chunk: number,
+  ) {}
+
+  /** Exports `model` and opens both sessions. */
+  static async fromModel(model: tfjs.LayersModel, opts: OnnxEngineOptions = {}): Promise<OnnxEngine> {
+    const ort = await loadOrt();
+    const { forward, gradient, chain } = exportOnnx(model);
+    const options: InferenceSession.SessionOptions = {
+      graphOptimizationLevel: 'all',
+      executionMode: 'sequential',
+      intraOpNumThreads: opts.threads ?? 0,
+      interOpNumThreads: 1,
+    };
+    const [f, g] = await Promise.all([
+      ort.InferenceSession.create(forward, options),
+      ort.InferenceSession.create(gradient, options),
+    ]);
+    return new OnnxEngine(ort, f, g, chain, opts.chunk ?? 256);
+  }
+
+  get inputSize(): number {
+    const [c, h, w] = this.chain.input;
+    return c * h * w;
+  }
+
+  private tensor(stacked: Float32Array, start: number, count: number): OrtTensor {
+    const [c, h, w] = this.chain.input;
+    const size = c * h * w;
+    return new this.ort.Tensor('float32', stacked.subarray(start * size, (start + count) * size), [
+      count,
+      h,
+      w,
+      c,
+    ]);
+  }
+
+  /** Logits of `n` stacked maps (n × H × W × C). */
+  async logits(stacked: Float32Array, n: number): Promise<Float32Array> {
+    return (await this.forwardPass(stacked, n)).logits;
+  }
+
+  /** Logits of `n` stacked maps, and the head features when the model has Dropout. */
+  async forwardPass(
+    stacked: Float32Array,
+    n: number,
+  ): Promise<{ logits: Float32Array; features?: Float32Array }> {
+    const logits = new Float32Array(n);
+    const hasHead = this.chain.head.length > 0;
+    const features = hasHead ? new Float32Array(n * this.chain.featureUnits) : undefined;
+    for (let start = 0; start < n; start += this.chunk) {
+      const count = Math.min(this.chunk, n - start);
+      const out = await this.forward.run({ velocity_map: this.tensor(stacked, start, count) });
+      logits.set(out.logit.data as Float32Array, start);
+      if (features) features.set(out.features.data as Float32Array, start * this.chain.featureUnits);
+      for (const t of Object.values(out)) t.dispose();
+    }
+    return { logits, features };
+  }
+
+  /**
+   * MC-dropout logits, n × passes (map-major): the trunk once, the dense head per pass. Without a
+   * Dropout head every pass is the deterministic logit.
+   */
+  async mcDropoutLogits(
+    stacked: Float32Array,
+    n: number,
+    passes: number,
+    seed: number,
+    forward?: { logits: Float32Array; features?: Float32Array },
+  ): Promise<Float32Array> {
+    const { logits, features } = forward ?? (await this.forwardPass(stacked, n));
+    if (!features) {
+      const out = new Float32Array(n * passes);
+      for (let m = 0; m < n; m++) out.fill(logits[m], m * passes, (m + 1) * passes);
+      return out;
+    }
+    return headLogits(this.chain.head, features, n, passes, seed);
+  }
+
+  /** ∂logit/∂x for `n` stacked maps, same layout as the input. */
+  async inputGradients(stacked: Float32Array, n: number): Promise<Float32Array> {
+    const size = this.inputSize;
+    const out = new Float32Array(n * size);
+    for (let start = 0; start < n; start += this.chunk) {
+      const count = Math.min(this.chunk, n - start);
+      const result = await this.gradient.run({ velocity_map: this.tensor(stacked, start, count) });
+      out.set(result.input_gradient.data as Float32Array, start * size);
+      for (const t of Object.values(result)) t.dispose();
+    }
+    return out;
+  }
+
+  async dispose(): Promise<void> {
+    await Promise.all([this.forward.release(), this.gradient.release()]);
+  }
+}
