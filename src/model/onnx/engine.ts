@@ -7,6 +7,7 @@
  * onnxruntime-node is an optional dependency, imported on demand: when it is missing the caller
  * falls back to TensorFlow.js.
  */
+import { availableParallelism } from 'node:os';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { GradientSource } from '../ig.ts';
@@ -20,7 +21,7 @@ export class OnnxEngineError extends Error {
 }
 
 export interface OnnxEngineOptions {
-  /** Intra-op threads; 0 lets ONNX Runtime use one per physical core. */
+  /** Intra-op threads; default (or 0) one per available core. */
   threads?: number;
   /** Most maps per session run (memory bound). */
   chunk?: number;
@@ -53,7 +54,8 @@ export class OnnxEngine implements GradientSource {
     const options: InferenceSession.SessionOptions = {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
-      intraOpNumThreads: opts.threads ?? 0,
+      // ORT's own default (0) measured 2× slower here than one thread per available core.
+      intraOpNumThreads: opts.threads || availableParallelism(),
       interOpNumThreads: 1,
     };
     const [f, g] = await Promise.all([

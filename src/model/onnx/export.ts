@@ -292,7 +292,12 @@ interface Emitted {
 }
 
 function emitForward(g: OnnxGraph, chain: ExportedChain, input: string): Emitted {
-  const nchw = g.node('Transpose', [input], { perm: [0, 3, 1, 2] });
+  const [channels, height, width] = chain.input;
+  // With one channel NHWC and NCHW share a memory layout: a Reshape is free, a Transpose copies.
+  const nchw =
+    channels === 1
+      ? g.node('Reshape', [input, g.int64s('shape', [-1, 1, height, width])])
+      : g.node('Transpose', [input], { perm: [0, 3, 1, 2] });
   let h = nchw;
   let features: string | undefined;
   const outputs: string[] = [];
@@ -393,23 +398,21 @@ export function gradientGraph(chain: ExportedChain): OnnxGraph {
       case 'pool': {
         // MaxPool's gradient goes to each window's maximum: upsample the gradient and the pooled
         // values back to the pooled part of the input grid and keep the positions equal to their
-        // window's max. Ties other than at zero have measure zero. After a ReLU an all-zero window
-        // must pass nothing (the ReLU's mask would cut it), so a zero maximum becomes −1 before the
-        // comparison, which applies the ReLU's mask in the same pass. Rows and columns the pool
-        // dropped (odd sizes) get no gradient: the mask works on the cropped grid and the
-        // convolution below pads the missing edge instead.
+        // window's max. Ties inside a window (constant regions, e.g. outside the bundle) pass the
+        // gradient to every tied cell where TensorFlow picks the first; both are subgradients.
+        // Rows and columns the pool dropped (odd sizes) get no gradient: the mask works on the
+        // cropped grid and the convolution below pads the missing edge instead.
         const [, inH, inW] = s.in;
         const cropH = s.out[1] * s.size;
         const cropW = s.out[2] * s.size;
         const previous = chain.steps[i - 1];
         const afterRelu = previous?.kind === 'conv' && previous.relu;
-        let pooled = f.outputs[i];
-        if (afterRelu)
-          pooled = g.node('Where', [
-            g.node('Greater', [pooled, zero()]),
-            pooled,
-            g.floats('minus_one', new Float32Array([-1]), [1]),
-          ]);
+        const pooled = f.outputs[i];
+        // An all-zero window after a ReLU passes nothing; a positive maximum sits where the ReLU
+        // passes. So the ReLU's mask is applied on the small pooled grid.
+        const gp = afterRelu
+          ? g.node('Mul', [grad, g.node('Cast', [g.node('Greater', [pooled, zero()])], { to: 1 })])
+          : grad;
         let y = input;
         if (cropH !== inH || cropW !== inW)
           y = g.node('Slice', [
@@ -420,7 +423,7 @@ export function gradientGraph(chain: ExportedChain): OnnxGraph {
           ]);
         const isMax = g.node('Cast', [g.node('Equal', [y, upsample(g, pooled, s.size)])], { to: 1 });
         // Mul by a 0/1 float mask: ONNX Runtime's Mul is vectorised, its Where is not.
-        grad = g.node('Mul', [upsample(g, grad, s.size), isMax]);
+        grad = g.node('Mul', [upsample(g, gp, s.size), isMax]);
         if (afterRelu) reluDone.add(i - 1);
         missing = [inH - cropH, inW - cropW];
         if (previous?.kind !== 'conv') grad = padEdge(g, grad, missing);
@@ -472,7 +475,8 @@ export function gradientGraph(chain: ExportedChain): OnnxGraph {
       }
     }
   }
-  g.node('Transpose', [grad], { perm: [0, 2, 3, 1] }, ['input_gradient']);
+  if (c === 1) g.node('Reshape', [grad, g.int64s('shape', [-1, h, w, 1])], {}, ['input_gradient']);
+  else g.node('Transpose', [grad], { perm: [0, 2, 3, 1] }, ['input_gradient']);
   g.output('input_gradient', ['N', h, w, c]);
   return g;
 }

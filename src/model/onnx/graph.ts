@@ -80,13 +80,6 @@ export class OnnxGraph {
     return outs[0];
   }
 
-  /** Like {@link node} for ops with several outputs; returns all of them. */
-  nodeMulti(op: string, inputs: string[], nOutputs: number, attrs: Record<string, AttrValue> = {}): string[] {
-    const outs = Array.from({ length: nOutputs }, () => this.fresh(op.toLowerCase()));
-    this.nodes.push({ op, inputs, outputs: outs, attrs });
-    return outs;
-  }
-
   serialize(meta: Record<string, string> = {}): Uint8Array {
     const w = new ProtoWriter();
     w.int(1, ONNX_IR_VERSION);
