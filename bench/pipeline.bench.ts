@@ -6,7 +6,8 @@
  *
  *   npm run bench:pipeline                         # embedded, N = 250 and 1000
  *   npm run bench:pipeline -- --n 250,1000 --moto  # also against moto
- *   options: --ig-steps 32 --mc-passes 10 --batch 64 --table1 (paper's network, untrained) | tiny
+ *   options: --ig-steps 32 --mc-passes 10 --batch 64 --model table1 (paper's network, untrained) | tiny
+ *            --engine auto | onnx | tfjs (who serves inference, MC dropout and IG)
  * Goal (issue 5): ≥ 20 galaxies/s on 2 cores with IG included.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -16,6 +17,7 @@ import { parseArgs } from 'node:util';
 import { s3CreatedEvent } from '../src/config/index.ts';
 import { initBackend } from '../src/model/backend.ts';
 import { buildModel } from '../src/model/network.ts';
+import { SERVING_ENGINES, type ServingEngineChoice } from '../src/model/onnx/serving.ts';
 import { embeddedPorts } from '../src/pipeline/deps-local.ts';
 import { BlobModelRepository } from '../src/pipeline/model-repo.ts';
 import type { PipelinePorts } from '../src/pipeline/ports-types.ts';
@@ -33,12 +35,16 @@ const { values } = parseArgs({
     'mc-passes': { type: 'string', default: '10' },
     batch: { type: 'string', default: '64' },
     model: { type: 'string', default: 'table1' },
+    engine: { type: 'string', default: 'auto' },
   },
 });
 const sizes = values.n.split(',').map(Number);
 const igSteps = Number(values['ig-steps']);
 const mcPasses = Number(values['mc-passes']);
 const batchSize = Number(values.batch);
+const engine = values.engine as ServingEngineChoice;
+if (!SERVING_ENGINES.includes(engine)) throw new Error(`--engine ${values.engine}: expected ${SERVING_ENGINES.join(', ')}`);
+let engineLine = '';
 
 const backend = await initBackend();
 const tf = backend.tf;
@@ -88,6 +94,10 @@ async function runOnce(
   const models = new RepositoryClassifierSource(tf, backend.name, new BlobModelRepository(ports.blobs), {
     igSteps,
     mcPasses,
+    engine,
+    log: (line) => {
+      engineLine = line;
+    },
   });
   const stats = await runWorker(
     { blobs: ports.blobs, index: ports.index, queue: ports.classifyQueue, models },
@@ -123,6 +133,8 @@ for (const n of sizes) {
     const f = await runOnce('embedded', ports, n, async (keys) => {
       for (const { key, size } of keys) await processIngestBody(ports, s3CreatedEvent('local', key, size));
     });
+    if (engineLine) console.log(engineLine);
+    engineLine = '';
     print('embedded', f);
   } finally {
     ports.close();
