@@ -43,7 +43,8 @@ const igSteps = Number(values['ig-steps']);
 const mcPasses = Number(values['mc-passes']);
 const batchSize = Number(values.batch);
 const engine = values.engine as ServingEngineChoice;
-if (!SERVING_ENGINES.includes(engine)) throw new Error(`--engine ${values.engine}: expected ${SERVING_ENGINES.join(', ')}`);
+if (!SERVING_ENGINES.includes(engine))
+  throw new Error(`--engine ${values.engine}: expected ${SERVING_ENGINES.join(', ')}`);
 let engineLine = '';
 
 const backend = await initBackend();

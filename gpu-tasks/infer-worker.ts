@@ -31,6 +31,8 @@ const models = new RepositoryClassifierSource(
   {
     igSteps: env.GALSPIN_IG_STEPS,
     mcPasses: env.GALSPIN_MC_PASSES,
+    engine: env.GALSPIN_ENGINE,
+    log: (line) => log.info(line),
     championTtlMs: Number(process.env.GALSPIN_CHAMPION_TTL_MS ?? 10_000),
     thresholds: {
       fast: env.GALSPIN_THRESHOLD_FAST ?? DEFAULT_THRESHOLDS.fast,

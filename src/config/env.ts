@@ -32,6 +32,10 @@ const CLASSIFY_SIDE = {
   AWS_REGION: true,
 } as const;
 
+/** Who serves a trained model: ONNX Runtime on the CPU (`onnx`), TensorFlow.js (`tfjs`), or `auto`. */
+export const SERVING_ENGINES = ['auto', 'onnx', 'tfjs'] as const;
+export type ServingEngineChoice = (typeof SERVING_ENGINES)[number];
+
 const backendChoice = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto');
 
 /** lambdas/preprocess.ts */
@@ -58,6 +62,8 @@ export const WorkerEnv = PipelineEnv.pick(CLASSIFY_SIDE).extend({
   /** MC-dropout passes for the uncertainty. */
   GALSPIN_MC_PASSES: intFromEnv(10, 1, 1000),
   GALSPIN_BACKEND: backendChoice,
+  /** Who serves inference, MC dropout and IG: ONNX Runtime on the CPU, or TensorFlow.js. */
+  GALSPIN_ENGINE: z.enum(SERVING_ENGINES).default('auto'),
   /** Class thresholds on p = P(fast) (default DEFAULT_THRESHOLDS). */
   GALSPIN_THRESHOLD_FAST: z.coerce.number().min(0).max(1).optional(),
   GALSPIN_THRESHOLD_SLOW: z.coerce.number().min(0).max(1).optional(),

@@ -10,6 +10,7 @@ import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { PREFIX, type ResultStatus, s3CreatedEvent } from '../config/index.ts';
+import type { ServingEngineChoice } from '../model/onnx/serving.ts';
 import { FolderModelStore } from '../model/store.ts';
 import type { TrainOptions } from '../model/train.ts';
 import { generateSurvey } from '../survey/index.ts';
@@ -55,6 +56,8 @@ export interface LocalRunOptions {
   igSteps?: number;
   mcPasses?: number;
   batchSize?: number;
+  /** Who serves inference, MC dropout and IG; `auto` = ONNX Runtime on the CPU when available. */
+  engine?: ServingEngineChoice;
   /** AWS mode: the real preprocess handler, driven by the bridge; embedded mode leaves it unset. */
   preprocessHandler?: SqsHandler;
   onProgress?: (p: RunProgress) => void;
@@ -70,6 +73,8 @@ export interface RunSummary {
   trained?: { version: string; promoted: boolean; reason: string; testAuc: number };
   /** The champion copied from `seedModelsDir`, when that happened. */
   seeded?: string;
+  /** The serving engine's one-line notice (which engine classified, and why). */
+  servingEngine?: string;
   location: string;
   seconds: Record<string, number>;
 }
@@ -187,9 +192,14 @@ export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
 
   // Classify and explain.
   t = performance.now();
+  let servingEngine: string | undefined;
   const models = new RepositoryClassifierSource(opts.tf, opts.backend, repo, {
     igSteps: opts.igSteps ?? 32,
     mcPasses: opts.mcPasses ?? 10,
+    engine: opts.engine,
+    log: (line) => {
+      servingEngine = line.replace(/^galspin: serving engine /, '');
+    },
   });
   let classified = 0;
   const total = (await ports.classifyQueue.depth()).visible;
@@ -233,6 +243,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
     championVersion: champion,
     trained,
     seeded,
+    servingEngine,
     location: ports.location,
     seconds,
   };

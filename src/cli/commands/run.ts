@@ -1,8 +1,9 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Command, InvalidArgumentError } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { initBackend } from '../../model/backend.ts';
+import { SERVING_ENGINES, type ServingEngineChoice } from '../../model/onnx/serving.ts';
 import type { SqsHandler } from '../../pipeline/bridge.ts';
 import { portsFor, stageProgress } from '../../pipeline/cli-support.ts';
 import { DEMO_TRAIN, runLocal } from '../../pipeline/local-run.ts';
@@ -22,6 +23,7 @@ interface RunOptions {
   igSteps: number;
   mcPasses: number;
   batch: number;
+  engine: ServingEngineChoice;
   env: string;
   seedModel: string | false;
   report: boolean;
@@ -52,6 +54,11 @@ export function register(program: Command): void {
     .option('--ig-steps <n>', 'Integrated-Gradients quadrature nodes', integer('--ig-steps', 1), 32)
     .option('--mc-passes <n>', 'MC-dropout passes for the uncertainty', integer('--mc-passes', 1), 10)
     .option('--batch <n>', 'maps per inference batch', integer('--batch', 1), 64)
+    .addOption(
+      new Option('--engine <name>', 'who serves inference, MC dropout and IG (onnx: ONNX Runtime on the CPU)')
+        .choices([...SERVING_ENGINES])
+        .default('auto'),
+    )
     .addHelpText(
       'after',
       `
@@ -92,6 +99,7 @@ Examples:
           igSteps: o.igSteps,
           mcPasses: o.mcPasses,
           batchSize: o.batch,
+          engine: o.engine,
           preprocessHandler,
           onProgress: (p) => progress.update(p.stage, p.done, p.total, p.note),
         });
@@ -101,6 +109,7 @@ Examples:
           `  uploads   CLASSIFIED ${s.sources.CLASSIFIED}  REJECTED ${s.sources.REJECTED}  FAILED ${s.sources.FAILED}  QUEUED ${s.sources.QUEUED}`,
           `  galaxies  fast ${s.classes.fast}  slow ${s.classes.slow}  uncertain ${s.classes.uncertain}  (model ${s.championVersion})`,
           s.seeded ? `  champion  ${s.seeded} (bundled, seeded into this home)` : '',
+          s.servingEngine ? `  engine    ${s.servingEngine}` : '',
           s.trained
             ? `  trained   ${s.trained.version} (demo config), test AUC ${s.trained.testAuc.toFixed(3)}; ${s.trained.promoted ? 'promoted' : 'not promoted'}: ${s.trained.reason}`
             : '  trained   - (champion already present)',

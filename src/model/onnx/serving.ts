@@ -3,12 +3,12 @@
  * choice is made once per loaded model and announced in one line.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import type { ServingEngineChoice } from '../../config/env.ts';
 import { OnnxEngine, OnnxEngineError } from './engine.ts';
 import { OnnxExportError } from './export.ts';
 
+export { SERVING_ENGINES, type ServingEngineChoice } from '../../config/env.ts';
 export type { OnnxEngine };
-export const SERVING_ENGINES = ['auto', 'onnx', 'tfjs'] as const;
-export type ServingEngineChoice = (typeof SERVING_ENGINES)[number];
 
 /**
  * The ONNX engine for `model`, or undefined when TensorFlow.js should serve: `tfjs` asked for,
