@@ -105,6 +105,7 @@ async function runOnce(
     { batchSize, batchMs: 200, waitSeconds: 1, untilEmpty: true },
   );
   const t3 = performance.now();
+  await models.dispose();
   if (stats.classified !== n) console.error(`${label}: classified ${stats.classified} of ${n}`);
   return {
     n,

@@ -213,6 +213,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
       onBatch: (b) => progress({ stage: 'classify', done: (classified += b.classified), total }),
     },
   );
+  await models.dispose();
   lap('classify', t);
 
   const champion = (await repo.champion())?.version ?? '';

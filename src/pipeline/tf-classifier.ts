@@ -159,4 +159,11 @@ export class RepositoryClassifierSource implements ClassifierSource {
     );
     return classifier;
   }
+
+  /** Releases the loaded model and its serving engine (a worker that stops, a bench between runs). */
+  async dispose(): Promise<void> {
+    const cached = this.cached?.classifier;
+    this.cached = undefined;
+    if (cached) (await cached.catch(() => undefined))?.dispose();
+  }
 }
