@@ -1,5 +1,6 @@
 /**
- * Train task (ECS, scheduled or `galspin retrain --ecs`): labels CSV in the bucket → honest
+ * Train task (ECS, scheduled or `galspin retrain --ecs`): labels (a CSV in the bucket named by
+ * GALSPIN_LABELS_KEY, else kinematic λRe–ε labels from the index) → honest
  * training → promote only if better than the champion on the same test split → optionally
  * re-enqueue every map for the new champion.
  */
@@ -12,15 +13,18 @@ import { retrain } from '../src/pipeline/retrain.ts';
 
 const env = parseEnv(TrainEnv);
 const log = jsonLogger('galspin-train');
-if (!env.GALSPIN_LABELS_KEY) {
-  log.error('GALSPIN_LABELS_KEY is required: labels from the index are not implemented yet');
-  process.exit(2);
-}
 const backend = await initBackend(env.GALSPIN_BACKEND);
 const ports = awsPorts(env);
 const full = process.env.GALSPIN_TRAIN_FULL !== '0';
 const r = await retrain(
-  { tf: backend.tf, backend: backend.name, blobs: ports.blobs, classifyQueue: ports.classifyQueue, log },
+  {
+    tf: backend.tf,
+    backend: backend.name,
+    blobs: ports.blobs,
+    index: ports.index,
+    classifyQueue: ports.classifyQueue,
+    log,
+  },
   {
     labelsKey: env.GALSPIN_LABELS_KEY,
     train: full ? { seed: env.GALSPIN_SPLIT_SEED } : { ...DEMO_TRAIN, seed: env.GALSPIN_SPLIT_SEED },

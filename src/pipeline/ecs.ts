@@ -16,7 +16,8 @@ const EcsEnv = z.object({
 });
 
 export async function startTrainTask(opts: {
-  labelsKey: string;
+  /** Labels CSV in the bucket; absent: the task labels from the index. */
+  labelsKey?: string;
   reclassify: boolean;
   full: boolean;
 }): Promise<string> {
@@ -41,7 +42,7 @@ export async function startTrainTask(opts: {
           {
             name: env.GALSPIN_TRAIN_CONTAINER,
             environment: [
-              { name: 'GALSPIN_LABELS_KEY', value: opts.labelsKey },
+              ...(opts.labelsKey ? [{ name: 'GALSPIN_LABELS_KEY', value: opts.labelsKey }] : []),
               { name: 'GALSPIN_RECLASSIFY', value: opts.reclassify ? '1' : '0' },
               { name: 'GALSPIN_TRAIN_FULL', value: opts.full ? '1' : '0' },
             ],

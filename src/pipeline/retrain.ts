@@ -15,7 +15,8 @@ import { evaluateModel } from '../model/evaluate.ts';
 import { readModelDir } from '../model/store.ts';
 import type { TrainOptions } from '../model/train.ts';
 import { trainAndSave } from '../model/train-run.ts';
-import type { BlobStore, WorkQueue } from '../ports.ts';
+import { classifyRotator, isBorderline, type RotatorRule } from '../maps/rules.ts';
+import type { BlobStore, ResultIndex, WorkQueue } from '../ports.ts';
 import { RejectedInputError } from './errors.ts';
 import { keys } from './keys.ts';
 import { type PipelineLogger, silentLogger } from './logger.ts';
@@ -26,13 +27,20 @@ export interface RetrainDeps {
   tf: typeof tfjs;
   backend: string;
   blobs: BlobStore;
+  /** Needed when the labels come from the index (no `labelsKey`). */
+  index?: ResultIndex;
   classifyQueue?: WorkQueue;
   log?: PipelineLogger;
 }
 
 export interface RetrainOptions {
-  /** Bucket key of the labels CSV (columns include `catid` or `galaxyId`, and `label`: fast|slow|1|0). */
-  labelsKey: string;
+  /**
+   * Bucket key of the labels CSV (columns include `catid` or `galaxyId`, and `label`: fast|slow|1|0).
+   * When absent, labels come from the index: {@link labelsFromIndex}.
+   */
+  labelsKey?: string;
+  /** The kinematic rule for index labels (default van de Sande et al. 2021, as the survey uses). */
+  rule?: RotatorRule;
   train?: Partial<TrainOptions>;
   /** Enqueue every map in `maps/` for the new champion. */
   reclassify?: boolean;
@@ -74,13 +82,53 @@ export function parseLabels(text: string, key: string): Map<string, number> {
   return out;
 }
 
+/**
+ * Kinematic labels from the index: every classified galaxy whose map came with a dispersion plane,
+ * so preprocessing measured λRe and ε, is labelled slow or fast by `rule` (the λRe–ε
+ * classification the paper's SAMI labels come from; van de Sande et al. 2021, eq. 1 by default).
+ * Galaxies within ±0.02 of the boundary in λRe or ε are left out: their label is noise.
+ */
+export async function labelsFromIndex(
+  index: ResultIndex,
+  rule: RotatorRule = 'vandesande2021',
+): Promise<{ labels: Map<string, number>; borderline: number }> {
+  const labels = new Map<string, number>();
+  let borderline = 0;
+  let cursor: string | undefined;
+  do {
+    const page = await index.queryResultsByStatus({ status: 'CLASSIFIED', limit: 1000, cursor });
+    for (const row of page.items) {
+      if (row.status !== 'CLASSIFIED' || labels.has(row.galaxyId)) continue;
+      const { lambdaRe, ellipticity } = row;
+      if (!Number.isFinite(lambdaRe) || !Number.isFinite(ellipticity)) continue;
+      if (isBorderline(lambdaRe as number, ellipticity as number, rule)) {
+        borderline++;
+        continue;
+      }
+      labels.set(row.galaxyId, classifyRotator(lambdaRe as number, ellipticity as number, rule) === 'fast' ? 1 : 0);
+    }
+    cursor = page.cursor;
+  } while (cursor);
+  return { labels, borderline };
+}
+
 export async function retrain(deps: RetrainDeps, opts: RetrainOptions): Promise<RetrainResult> {
   const log = deps.log ?? silentLogger;
   const { tf } = deps;
-  const text = new TextDecoder().decode(
-    await deps.blobs.get(opts.labelsKey, { maxBytes: LIMITS.maxCatalogBytes }),
-  );
-  const labels = parseLabels(text, opts.labelsKey);
+  let labels: Map<string, number>;
+  let source: string;
+  if (opts.labelsKey) {
+    const text = new TextDecoder().decode(await deps.blobs.get(opts.labelsKey, { maxBytes: LIMITS.maxCatalogBytes }));
+    labels = parseLabels(text, opts.labelsKey);
+    source = opts.labelsKey;
+  } else {
+    if (!deps.index) throw new RejectedInputError('labels from the index need the index; or give a labels CSV key');
+    const rule = opts.rule ?? 'vandesande2021';
+    const fromIndex = await labelsFromIndex(deps.index, rule);
+    labels = fromIndex.labels;
+    source = `index (λRe–ε, ${rule})`;
+    log.info('labels from the index', { rule, labeled: labels.size, borderline: fromIndex.borderline });
+  }
   const data = {
     ids: [] as string[],
     inputs: [] as Float32Array[],
@@ -99,13 +147,13 @@ export async function retrain(deps: RetrainDeps, opts: RetrainOptions): Promise<
   const nFast = data.labels.filter((l) => l === 1).length;
   if (nFast < 3 || data.ids.length - nFast < 3) {
     throw new RejectedInputError(
-      `${opts.labelsKey}: ${data.ids.length} labeled galaxies have maps (${nFast} fast); need at least 3 of each class`,
+      `${source}: ${data.ids.length} labeled galaxies have maps (${nFast} fast); need at least 3 of each class`,
     );
   }
   log.info('training', { galaxies: data.ids.length, fast: nFast });
   const dir = mkdtempSync(join(tmpdir(), 'galspin-retrain-'));
   try {
-    const run = await trainAndSave(tf, deps.backend, { ...data, source: opts.labelsKey, hash: '' }, dir, {
+    const run = await trainAndSave(tf, deps.backend, { ...data, source, hash: '' }, dir, {
       protocol: 'honest',
       ...opts.train,
       onEpoch: opts.onEpoch,

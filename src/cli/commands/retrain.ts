@@ -7,7 +7,7 @@ import { retrain } from '../../pipeline/retrain.ts';
 import { InputError, UsageError } from '../errors.ts';
 
 interface RetrainOptions {
-  labels: string;
+  labels?: string;
   home: string;
   aws?: boolean;
   ecs?: boolean;
@@ -27,7 +27,10 @@ export function register(program: Command): void {
     .description(
       'retrain on labeled maps in the bucket; promote only if it beats the champion on the same test set',
     )
-    .requiredOption('--labels <key>', 'labels CSV in the bucket (e.g. labels/run-1.csv; columns catid,label)')
+    .option(
+      '--labels <key>',
+      'labels CSV in the bucket (e.g. labels/run-1.csv; columns catid,label); default: kinematic labels from the index (λRe–ε, van de Sande 2021) of galaxies with a dispersion map',
+    )
     .option('--home <dir>', 'embedded state folder', '.galspin')
     .option('--aws', 'use S3/SQS named by the GALSPIN_* environment')
     .option('--ecs', 'run the train task on ECS instead of here (needs --aws environment)')
@@ -40,7 +43,7 @@ export function register(program: Command): void {
     .option('--reclassify', 'enqueue every map for the new champion when promoted')
     .addHelpText(
       'after',
-      '\nExamples:\n  galspin retrain --labels labels/run-1.csv --reclassify\n  galspin retrain --labels labels/sami.csv --aws --ecs --full',
+      '\nExamples:\n  galspin retrain --labels labels/run-1.csv --reclassify\n  galspin retrain                 # labels from the index: λRe and ε measured at ingest\n  galspin retrain --labels labels/sami.csv --aws --ecs --full',
     )
     .action(async (o: RetrainOptions) => {
       if (o.ecs) {
@@ -58,13 +61,19 @@ export function register(program: Command): void {
       const ports = portsFor({ aws: o.aws, home: resolve(o.home) });
       const progress = stageProgress();
       try {
-        if (!(await ports.blobs.head(o.labels)))
+        if (o.labels && !(await ports.blobs.head(o.labels)))
           throw new InputError(`${o.labels}: not in the bucket (${ports.location})`);
         const train = o.full
           ? { epochs: o.epochs ?? 60 }
           : { ...DEMO_TRAIN, ...(o.epochs ? { epochs: o.epochs } : {}) };
         const r = await retrain(
-          { tf: backend.tf, backend: backend.name, blobs: ports.blobs, classifyQueue: ports.classifyQueue },
+          {
+            tf: backend.tf,
+            backend: backend.name,
+            blobs: ports.blobs,
+            index: ports.index,
+            classifyQueue: ports.classifyQueue,
+          },
           {
             labelsKey: o.labels,
             train,
