@@ -11,11 +11,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { type ClassifyMessageInput, LIMITS, PREFIX } from '../config/index.ts';
+import { classifyRotator, isBorderline, type RotatorRule } from '../maps/rules.ts';
 import { evaluateModel } from '../model/evaluate.ts';
 import { readModelDir } from '../model/store.ts';
 import type { TrainOptions } from '../model/train.ts';
 import { trainAndSave } from '../model/train-run.ts';
-import { classifyRotator, isBorderline, type RotatorRule } from '../maps/rules.ts';
 import type { BlobStore, ResultIndex, WorkQueue } from '../ports.ts';
 import { RejectedInputError } from './errors.ts';
 import { keys } from './keys.ts';
@@ -105,7 +105,10 @@ export async function labelsFromIndex(
         borderline++;
         continue;
       }
-      labels.set(row.galaxyId, classifyRotator(lambdaRe as number, ellipticity as number, rule) === 'fast' ? 1 : 0);
+      labels.set(
+        row.galaxyId,
+        classifyRotator(lambdaRe as number, ellipticity as number, rule) === 'fast' ? 1 : 0,
+      );
     }
     cursor = page.cursor;
   } while (cursor);
@@ -118,11 +121,14 @@ export async function retrain(deps: RetrainDeps, opts: RetrainOptions): Promise<
   let labels: Map<string, number>;
   let source: string;
   if (opts.labelsKey) {
-    const text = new TextDecoder().decode(await deps.blobs.get(opts.labelsKey, { maxBytes: LIMITS.maxCatalogBytes }));
+    const text = new TextDecoder().decode(
+      await deps.blobs.get(opts.labelsKey, { maxBytes: LIMITS.maxCatalogBytes }),
+    );
     labels = parseLabels(text, opts.labelsKey);
     source = opts.labelsKey;
   } else {
-    if (!deps.index) throw new RejectedInputError('labels from the index need the index; or give a labels CSV key');
+    if (!deps.index)
+      throw new RejectedInputError('labels from the index need the index; or give a labels CSV key');
     const rule = opts.rule ?? 'vandesande2021';
     const fromIndex = await labelsFromIndex(deps.index, rule);
     labels = fromIndex.labels;
