@@ -165,6 +165,43 @@ describe('OnnxEngine on the bundled champion (Table 1)', () => {
   });
 });
 
+describe('the IG path graph', () => {
+  it("gives the per-node graph's path gradient, running the first block once per map", async () => {
+    const few = stack(maps.slice(0, 6));
+    const nodes = Float32Array.from([0.05, 0.3, 0.62, 1]);
+    const weights = Float32Array.from([0.2, 0.3, 0.25, 0.25]);
+    const path = await engine.pathGradients?.(few, 6, nodes, weights, 7);
+    expect(path).toBeDefined();
+    const expected = new Float32Array(6 * 1600);
+    for (let k = 0; k < nodes.length; k++) {
+      const g = await engine.inputGradients(
+        few.map((v) => v * nodes[k]),
+        6,
+      );
+      for (let j = 0; j < g.length; j++) expected[j] += weights[k] * g[j];
+    }
+    const errors = rowErrors(path as Float32Array, expected, 6);
+    expect(errors[errors.length - 1]).toBeLessThan(1e-4);
+  });
+
+  it('is left out when the model does not open with Conv → ReLU → MaxPool', async () => {
+    const linearFirst = tf.sequential({
+      layers: [
+        tf.layers.conv2d({ inputShape: [40, 40, 1], filters: 4, kernelSize: 3, activation: 'linear' }),
+        tf.layers.maxPooling2d({ poolSize: 2 }),
+        tf.layers.flatten(),
+        tf.layers.dense({ units: 1, activation: 'sigmoid' }),
+      ],
+    });
+    const e = await OnnxEngine.fromModel(linearFirst);
+    expect(e.pathGradients).toBeUndefined();
+    const ig = await integratedGradientsWith(e, maps.slice(0, 2), { steps: 8 });
+    expect(ig[0].steps).toBe(8);
+    await e.dispose();
+    linearFirst.dispose();
+  });
+});
+
 describe('the exporter on tuner variants', () => {
   it('5 conv blocks: same padding below the kernel size and an unfolded BatchNormalization', async () => {
     const variant = buildModel(tf, { convFilters: [16, 16, 32, 32, 32], denseUnits: [8], seed: 5 });
@@ -198,6 +235,12 @@ describe('the exporter on tuner variants', () => {
         expect(Math.abs(ours[i] - ref[i])).toBeLessThan(1e-5 * Math.max(1, Math.abs(ref[i])));
       const errors = rowErrors(await e.inputGradients(x, 12), tfjsGradients(variant, x, 12), 12);
       expect(quantile(errors, 0.5)).toBeLessThan(1e-4);
+      // IG through the path graph (when the variant opens with Conv → ReLU → MaxPool) and tfjs.
+      const few = maps.slice(0, 4);
+      const igOurs = await integratedGradientsWith(e, few, { steps: 12 });
+      const igRef = await integratedGradients(tf, variant, few, { steps: 12 });
+      for (let i = 0; i < few.length; i++)
+        expect(rowErrors(igOurs[i].attribution, igRef[i].attribution, 1)[0]).toBeLessThan(1e-2);
     } finally {
       await e.dispose();
       variant.dispose();

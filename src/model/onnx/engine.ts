@@ -43,6 +43,8 @@ export class OnnxEngine implements GradientSource {
     private readonly ort: Ort,
     private readonly forward: InferenceSession,
     private readonly gradient: InferenceSession,
+    /** The IG path graph; absent when the model does not open with Conv → ReLU → MaxPool. */
+    private readonly path: InferenceSession | undefined,
     readonly chain: ExportedChain,
     private readonly chunk: number,
   ) {}
@@ -50,7 +52,7 @@ export class OnnxEngine implements GradientSource {
   /** Exports `model` and opens both sessions. */
   static async fromModel(model: tfjs.LayersModel, opts: OnnxEngineOptions = {}): Promise<OnnxEngine> {
     const ort = await loadOrt();
-    const { forward, gradient, chain } = exportOnnx(model);
+    const { forward, gradient, pathGradient, chain } = exportOnnx(model);
     const options: InferenceSession.SessionOptions = {
       graphOptimizationLevel: 'all',
       executionMode: 'sequential',
@@ -58,11 +60,14 @@ export class OnnxEngine implements GradientSource {
       intraOpNumThreads: opts.threads || availableParallelism(),
       interOpNumThreads: 1,
     };
-    const [f, g] = await Promise.all([
+    const [f, g, p] = await Promise.all([
       ort.InferenceSession.create(forward, options),
       ort.InferenceSession.create(gradient, options),
+      pathGradient ? ort.InferenceSession.create(pathGradient, options) : undefined,
     ]);
-    return new OnnxEngine(ort, f, g, chain, opts.chunk ?? 256);
+    const engine = new OnnxEngine(ort, f, g, p, chain, opts.chunk ?? 256);
+    if (!p) engine.pathGradients = undefined;
+    return engine;
   }
 
   get inputSize(): number {
@@ -137,7 +142,28 @@ export class OnnxEngine implements GradientSource {
     return out;
   }
 
+  /**
+   * Σₖ wₖ ∂logit/∂x at αₖ·x for each of `n` stacked maps, through the path graph (see
+   * `pathGradientGraph`): the first block runs once per map, not once per node.
+   */
+  pathGradients?: GradientSource['pathGradients'] = async (stacked, n, nodes, weights, maxRows) => {
+    const path = this.path as InferenceSession;
+    const [c, h, w] = this.chain.input;
+    const size = c * h * w;
+    const out = new Float32Array(n * size);
+    const alpha = new this.ort.Tensor('float32', nodes, [nodes.length]);
+    const weight = new this.ort.Tensor('float32', weights, [weights.length]);
+    const perCall = Math.max(1, Math.floor(maxRows / nodes.length));
+    for (let start = 0; start < n; start += perCall) {
+      const count = Math.min(perCall, n - start);
+      const result = await path.run({ velocity_map: this.tensor(stacked, start, count), alpha, weight });
+      out.set(result.path_gradient.data as Float32Array, start * size);
+      for (const t of Object.values(result)) t.dispose();
+    }
+    return out;
+  };
+
   async dispose(): Promise<void> {
-    await Promise.all([this.forward.release(), this.gradient.release()]);
+    await Promise.all([this.forward.release(), this.gradient.release(), this.path?.release()]);
   }
 }

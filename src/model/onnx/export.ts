@@ -283,25 +283,42 @@ export function extractChain(model: tfjs.LayersModel): ExportedChain {
 }
 
 interface Emitted {
-  /** The graph input transposed to NCHW. */
-  nchw: string;
+  /** The input of step `from`. */
+  start: string;
+  from: number;
   logit: string;
   features?: string;
-  /** Per step: the step's output. */
+  /** Per step: the step's output ('' before `from`). */
   outputs: string[];
 }
 
-function emitForward(g: OnnxGraph, chain: ExportedChain, input: string): Emitted {
+/** The graph input [N, H, W, C] as NCHW. */
+function toNchw(g: OnnxGraph, chain: ExportedChain, input: string): string {
   const [channels, height, width] = chain.input;
   // With one channel NHWC and NCHW share a memory layout: a Reshape is free, a Transpose copies.
-  const nchw =
-    channels === 1
-      ? g.node('Reshape', [input, g.int64s('shape', [-1, 1, height, width])])
-      : g.node('Transpose', [input], { perm: [0, 3, 1, 2] });
-  let h = nchw;
+  return channels === 1
+    ? g.node('Reshape', [input, g.int64s('shape', [-1, 1, height, width])])
+    : g.node('Transpose', [input], { perm: [0, 3, 1, 2] });
+}
+
+/** NCHW back to the graph's [N, H, W, C] layout, under the output name `name`. */
+function fromNchw(g: OnnxGraph, chain: ExportedChain, t: string, name: string): void {
+  const [c, h, w] = chain.input;
+  if (c === 1) g.node('Reshape', [t, g.int64s('shape', [-1, h, w, 1])], {}, [name]);
+  else g.node('Transpose', [t], { perm: [0, 2, 3, 1] }, [name]);
+  g.output(name, ['N', h, w, c]);
+}
+
+/** Steps `from`… of the chain on `start` (the input of step `from`, NCHW). */
+function emitSteps(g: OnnxGraph, chain: ExportedChain, start: string, from = 0): Emitted {
+  let h = start;
   let features: string | undefined;
   const outputs: string[] = [];
   chain.steps.forEach((s, i) => {
+    if (i < from) {
+      outputs.push('');
+      return;
+    }
     if (i === chain.featureSteps && chain.head.length > 0) features = h;
     switch (s.kind) {
       case 'conv': {
@@ -339,7 +356,7 @@ function emitForward(g: OnnxGraph, chain: ExportedChain, input: string): Emitted
     outputs.push(h);
   });
   const logit = g.node('Reshape', [h, g.int64s('flat', [-1])], {}, ['logit']);
-  return { nchw, logit, features, outputs };
+  return { start, from, logit, features, outputs };
 }
 
 /** The forward graph: logit and (when the model has a Dropout head) the features. */
@@ -347,7 +364,7 @@ export function forwardGraph(chain: ExportedChain): OnnxGraph {
   const g = new OnnxGraph('galspin_forward');
   const [c, h, w] = chain.input;
   const x = g.input('velocity_map', ['N', h, w, c]);
-  const f = emitForward(g, chain, x);
+  const f = emitSteps(g, chain, toNchw(g, chain, x));
   g.output('logit', ['N']);
   if (f.features) {
     g.node('Identity', [f.features], {}, ['features']);
@@ -356,28 +373,26 @@ export function forwardGraph(chain: ExportedChain): OnnxGraph {
   return g;
 }
 
-/** The gradient graph: logit and ∂logit/∂velocity_map, the reverse pass written out in ONNX ops. */
-export function gradientGraph(chain: ExportedChain): OnnxGraph {
-  const g = new OnnxGraph('galspin_input_gradient');
-  const [c, h, w] = chain.input;
-  const x = g.input('velocity_map', ['N', h, w, c]);
-  const f = emitForward(g, chain, x);
-  g.output('logit', ['N']);
+const zeroOf = (g: OnnxGraph) => g.floats('zero', new Float32Array([0]), [1]);
+
+/**
+ * The reverse pass from ∂logit/∂logit = 1 down to the input of step `f.from`: the gradient with
+ * respect to that input, NCHW.
+ */
+function emitBackward(g: OnnxGraph, chain: ExportedChain, f: Emitted): string {
+  const last = f.outputs[f.outputs.length - 1];
   // ∂logit/∂logit = 1 per row: a [N, 1] tensor of ones shaped like the last activation.
-  let grad = g.node('Add', [
-    g.node('Mul', [f.outputs[f.outputs.length - 1], g.floats('zero', new Float32Array([0]), [1])]),
-    g.floats('one', new Float32Array([1]), [1]),
-  ]);
-  const zero = () => g.floats('zero', new Float32Array([0]), [1]);
+  let grad = g.node('Add', [g.node('Mul', [last, zeroOf(g)]), g.floats('one', new Float32Array([1]), [1])]);
+  const zero = () => zeroOf(g);
   // Conv steps whose ReLU mask a following pool's mask already applied.
   const reluDone = new Set<number>();
   // Rows/columns at the bottom/right that a pool dropped, still to be restored as zeros, and the
   // same handed to a convolution as extra padding.
   let missing: [number, number] = [0, 0];
   let edge: [number, number] = [0, 0];
-  for (let i = chain.steps.length - 1; i >= 0; i--) {
+  for (let i = chain.steps.length - 1; i >= f.from; i--) {
     const s = chain.steps[i];
-    const input = i === 0 ? f.nchw : f.outputs[i - 1];
+    const input = i === f.from ? f.start : f.outputs[i - 1];
     switch (s.kind) {
       case 'dense': {
         if (s.relu) grad = reluMask(g, grad, f.outputs[i]);
@@ -402,10 +417,7 @@ export function gradientGraph(chain: ExportedChain): OnnxGraph {
         // gradient to every tied cell where TensorFlow picks the first; both are subgradients.
         // Rows and columns the pool dropped (odd sizes) get no gradient: the mask works on the
         // cropped grid and the convolution below pads the missing edge instead.
-        const [, inH, inW] = s.in;
-        const cropH = s.out[1] * s.size;
-        const cropW = s.out[2] * s.size;
-        const previous = chain.steps[i - 1];
+        const previous = i > f.from ? chain.steps[i - 1] : undefined;
         const afterRelu = previous?.kind === 'conv' && previous.relu;
         const pooled = f.outputs[i];
         // An all-zero window after a ReLU passes nothing; a positive maximum sits where the ReLU
@@ -413,20 +425,14 @@ export function gradientGraph(chain: ExportedChain): OnnxGraph {
         const gp = afterRelu
           ? g.node('Mul', [grad, g.node('Cast', [g.node('Greater', [pooled, zero()])], { to: 1 })])
           : grad;
-        let y = input;
-        if (cropH !== inH || cropW !== inW)
-          y = g.node('Slice', [
-            y,
-            g.int64s('starts', [0, 0]),
-            g.int64s('ends', [cropH, cropW]),
-            g.int64s('axes', [2, 3]),
-          ]);
-        const isMax = g.node('Cast', [g.node('Equal', [y, upsample(g, pooled, s.size)])], { to: 1 });
-        // Mul by a 0/1 float mask: ONNX Runtime's Mul is vectorised, its Where is not.
-        grad = g.node('Mul', [upsample(g, gp, s.size), isMax]);
+        let scattered: [number, number];
+        [grad, scattered] = scatterToMax(g, gp, input, pooled, s);
+        missing = scattered;
         if (afterRelu) reluDone.add(i - 1);
-        missing = [inH - cropH, inW - cropW];
-        if (previous?.kind !== 'conv') grad = padEdge(g, grad, missing);
+        if (previous?.kind !== 'conv') {
+          grad = padEdge(g, grad, missing);
+          missing = [0, 0];
+        }
         break;
       }
       case 'conv': {
@@ -436,48 +442,169 @@ export function gradientGraph(chain: ExportedChain): OnnxGraph {
         }
         missing = [0, 0];
         if (s.relu && !reluDone.has(i)) grad = reluMask(g, grad, f.outputs[i]);
-        // For stride 1 the input gradient of a convolution is the convolution of the gradient,
-        // padded by k − 1 − p, with the kernel flipped in space and its channels swapped
-        // (Dumoulin & Visin 2016, sect. 4.1). A plain Conv keeps ONNX Runtime's blocked-layout
-        // kernels, which ConvTranspose does not get.
-        const [o, c, kh, kw] = s.dims;
-        if (c < 8) {
-          // A narrow result (the map's own channel) would be padded to the blocked layout's 8 or 16
-          // channels; ConvTranspose's GEMM + col2im is cheaper there.
-          grad = g.node('ConvTranspose', [padEdge(g, grad, edge), g.floats('W', s.weight, [...s.dims])], {
-            kernel_shape: [kh, kw],
-            pads: [...s.pads],
-            strides: [1, 1],
-          });
-          edge = [0, 0];
-          break;
-        }
-        const pads = [
-          kh - 1 - s.pads[0],
-          kw - 1 - s.pads[1],
-          kh - 1 - s.pads[2] + edge[0],
-          kw - 1 - s.pads[3] + edge[1],
-        ];
+        grad = convInputGradient(g, grad, s, edge);
         edge = [0, 0];
-        const flipped = new Float32Array(s.weight.length);
-        for (let a = 0; a < o; a++)
-          for (let b = 0; b < c; b++)
-            for (let y = 0; y < kh; y++)
-              for (let x = 0; x < kw; x++)
-                flipped[((b * o + a) * kh + y) * kw + x] =
-                  s.weight[((a * c + b) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)];
-        grad = g.node('Conv', [grad, g.floats('Wflip', flipped, [c, o, kh, kw])], {
-          kernel_shape: [kh, kw],
-          pads,
-          strides: [1, 1],
-        });
         break;
       }
     }
   }
-  if (c === 1) g.node('Reshape', [grad, g.int64s('shape', [-1, h, w, 1])], {}, ['input_gradient']);
-  else g.node('Transpose', [grad], { perm: [0, 2, 3, 1] }, ['input_gradient']);
-  g.output('input_gradient', ['N', h, w, c]);
+  return padEdge(g, grad, missing);
+}
+
+/**
+ * MaxPool's backward on the pooled part of the input grid: the gradient upsampled and kept where
+ * the input equals its window's maximum. Returns it and the [rows, columns] the pool dropped.
+ */
+function scatterToMax(
+  g: OnnxGraph,
+  grad: string,
+  input: string,
+  pooled: string,
+  s: Extract<Step, { kind: 'pool' }>,
+): [string, [number, number]] {
+  const [, inH, inW] = s.in;
+  const cropH = s.out[1] * s.size;
+  const cropW = s.out[2] * s.size;
+  let y = input;
+  if (cropH !== inH || cropW !== inW)
+    y = g.node('Slice', [
+      y,
+      g.int64s('starts', [0, 0]),
+      g.int64s('ends', [cropH, cropW]),
+      g.int64s('axes', [2, 3]),
+    ]);
+  const isMax = g.node('Cast', [g.node('Equal', [y, upsample(g, pooled, s.size)])], { to: 1 });
+  // Mul by a 0/1 float mask: ONNX Runtime's Mul is vectorised, its Where is not.
+  return [g.node('Mul', [upsample(g, grad, s.size), isMax]), [inH - cropH, inW - cropW]];
+}
+
+/**
+ * A convolution's input gradient. For stride 1 it is the convolution of the gradient, padded by
+ * k − 1 − p, with the kernel flipped in space and its channels swapped (Dumoulin & Visin 2016,
+ * sect. 4.1). A plain Conv keeps ONNX Runtime's blocked-layout kernels, which ConvTranspose does
+ * not get; `edge` rows/columns the gradient lacks at the bottom/right become extra padding.
+ */
+function convInputGradient(
+  g: OnnxGraph,
+  grad: string,
+  s: Extract<Step, { kind: 'conv' }>,
+  edge: [number, number],
+): string {
+  const [o, c, kh, kw] = s.dims;
+  if (c < 8) {
+    // A narrow result (the map's own channel) would be padded to the blocked layout's 8 or 16
+    // channels; ConvTranspose's GEMM + col2im is cheaper there.
+    return g.node('ConvTranspose', [padEdge(g, grad, edge), g.floats('W', s.weight, [...s.dims])], {
+      kernel_shape: [kh, kw],
+      pads: [...s.pads],
+      strides: [1, 1],
+    });
+  }
+  const flipped = new Float32Array(s.weight.length);
+  for (let a = 0; a < o; a++)
+    for (let b = 0; b < c; b++)
+      for (let y = 0; y < kh; y++)
+        for (let x = 0; x < kw; x++)
+          flipped[((b * o + a) * kh + y) * kw + x] =
+            s.weight[((a * c + b) * kh + (kh - 1 - y)) * kw + (kw - 1 - x)];
+  return g.node('Conv', [grad, g.floats('Wflip', flipped, [c, o, kh, kw])], {
+    kernel_shape: [kh, kw],
+    pads: [
+      kh - 1 - s.pads[0],
+      kw - 1 - s.pads[1],
+      kh - 1 - s.pads[2] + edge[0],
+      kw - 1 - s.pads[3] + edge[1],
+    ],
+    strides: [1, 1],
+  });
+}
+
+/** The gradient graph: logit and ∂logit/∂velocity_map, the reverse pass written out in ONNX ops. */
+export function gradientGraph(chain: ExportedChain): OnnxGraph {
+  const g = new OnnxGraph('galspin_input_gradient');
+  const [c, h, w] = chain.input;
+  const x = g.input('velocity_map', ['N', h, w, c]);
+  const f = emitSteps(g, chain, toNchw(g, chain, x));
+  g.output('logit', ['N']);
+  fromNchw(g, chain, emitBackward(g, chain, f), 'input_gradient');
+  return g;
+}
+
+/**
+ * The Integrated-Gradients path graph: for maps x [M, H, W, C], nodes α [S] (all ≥ 0) and weights
+ * w [S], `path_gradient` [M, H, W, C] = Σₖ wₖ ∂F/∂x at αₖ·x, without ever running the first block
+ * per node. When the chain opens with Conv → ReLU → MaxPool:
+ *
+ * - conv₁(αx) = α·c + b with c = W₁∗x, and for α > 0, maxpool(relu(α·c + b)) = relu(α·P + b) with
+ *   P = maxpool(c): one convolution and one pool per map, then a multiply-add per node on the
+ *   pooled grid;
+ * - the window maxima of α·c + b sit where those of c do, so the MaxPool and ReLU masks of the first
+ *   block are the argmax of c (per map) times [α·P + b > 0] (per node, pooled grid). The backward
+ *   through the first block is linear after that mask, so the steps are summed on the pooled grid
+ *   and scattered and convolved back once per map.
+ *
+ * Undefined when the chain does not open that way (the per-node gradient graph serves then).
+ */
+export function pathGradientGraph(chain: ExportedChain): OnnxGraph | undefined {
+  const [conv1, pool1] = chain.steps;
+  if (conv1?.kind !== 'conv' || !conv1.relu || pool1?.kind !== 'pool' || chain.steps.length < 3)
+    return undefined;
+  const g = new OnnxGraph('galspin_ig_path_gradient');
+  const [c, h, w] = chain.input;
+  const x = g.input('velocity_map', ['M', h, w, c]);
+  const alpha = g.input('alpha', ['S']);
+  const weight = g.input('weight', ['S']);
+  const [c1, h1, w1] = pool1.out;
+  const cLinear = g.node('Conv', [toNchw(g, chain, x), g.floats('W', conv1.weight, [...conv1.dims])], {
+    kernel_shape: [conv1.dims[2], conv1.dims[3]],
+    pads: [...conv1.pads],
+    strides: [1, 1],
+  });
+  const P = g.node('MaxPool', [cLinear], {
+    kernel_shape: [pool1.size, pool1.size],
+    strides: [pool1.size, pool1.size],
+  });
+  // Rows m·S + k: α_k·P_m + b, the first block's pre-activation on the pooled grid.
+  const scaled = g.node('Mul', [
+    g.node('Reshape', [P, g.int64s('shape', [-1, 1, c1, h1, w1])]),
+    g.node('Reshape', [alpha, g.int64s('shape', [1, -1, 1, 1, 1])]),
+  ]);
+  const preactivation = g.node('Add', [
+    g.node('Reshape', [scaled, g.int64s('shape', [-1, c1, h1, w1])]),
+    g.floats('B', conv1.bias, [1, c1, 1, 1]),
+  ]);
+  const f = emitSteps(g, chain, g.node('Relu', [preactivation]), 2);
+  const gradPooled = g.node('Mul', [
+    emitBackward(g, chain, f),
+    g.node('Cast', [g.node('Greater', [preactivation, zeroOf(g)])], { to: 1 }),
+  ]);
+  // Σₖ wₖ · (…) per map, on the pooled grid.
+  const perMap = g.node(
+    'Concat',
+    [g.int64s('m', [-1]), g.node('Shape', [alpha]), g.int64s('f', [c1 * h1 * w1])],
+    {
+      axis: 0,
+    },
+  );
+  const summed = g.node(
+    'ReduceSum',
+    [
+      g.node('Mul', [
+        g.node('Reshape', [gradPooled, perMap]),
+        g.node('Reshape', [weight, g.int64s('shape', [1, -1, 1])]),
+      ]),
+      g.int64s('axes', [1]),
+    ],
+    { keepdims: 0 },
+  );
+  const [scattered, missing] = scatterToMax(
+    g,
+    g.node('Reshape', [summed, g.int64s('shape', [-1, c1, h1, w1])]),
+    cLinear,
+    P,
+    pool1,
+  );
+  fromNchw(g, chain, convInputGradient(g, scattered, conv1, missing), 'path_gradient');
   return g;
 }
 
@@ -502,12 +629,19 @@ function padEdge(g: OnnxGraph, t: string, [h, w]: [number, number]): string {
   return g.node('Pad', [t, g.int64s('pads', [0, 0, 0, 0, 0, 0, h, w])]);
 }
 
-/** Both graphs, serialised, plus the chain (whose head runs MC dropout in ./head.ts). */
+/** The graphs, serialised, plus the chain (whose head runs MC dropout in ./head.ts). */
 export function exportOnnx(model: tfjs.LayersModel): {
   forward: Uint8Array;
   gradient: Uint8Array;
+  /** Absent when the chain does not open with Conv → ReLU → MaxPool. */
+  pathGradient?: Uint8Array;
   chain: ExportedChain;
 } {
   const chain = extractChain(model);
-  return { forward: forwardGraph(chain).serialize(), gradient: gradientGraph(chain).serialize(), chain };
+  return {
+    forward: forwardGraph(chain).serialize(),
+    gradient: gradientGraph(chain).serialize(),
+    pathGradient: pathGradientGraph(chain)?.serialize(),
+    chain,
+  };
 }
