@@ -192,9 +192,27 @@ async function measureOnnx(sizes: Sizes): Promise<ChildResult> {
   const { OnnxEngine } = await import('../src/model/onnx/engine.ts');
   // A serving process never trains, and tfjs-node's thread pools stay busy for a while after a fit
   // in the same process (they cost ONNX Runtime ~10 % here), so the weights are built on the pure-JS
-  // backend and not trained; the same-work IG column does not depend on the weights.
+  // backend and not trained. Fresh weights have zero biases and identity BatchNormalization, which
+  // makes the network positively homogeneous (F(αx) = αF(x)) and IG exact at any step count; seeded
+  // random biases and BatchNormalization statistics, as a trained network has, avoid that.
   const { tf } = await initBackend('cpu', { log: () => {} });
   const model = buildModel(tf);
+  let seed = 100;
+  for (const layer of model.layers) {
+    const weights = layer.getWeights();
+    if (weights.length === 0) continue;
+    if (layer.getClassName() === 'BatchNormalization') {
+      const [gamma, beta, mean, variance] = weights;
+      layer.setWeights([
+        tf.randomUniform(gamma.shape, 0.8, 1.2, 'float32', seed++),
+        tf.randomNormal(beta.shape, 0, 0.1, 'float32', seed++),
+        tf.randomNormal(mean.shape, 0, 0.1, 'float32', seed++),
+        tf.randomUniform(variance.shape, 0.5, 1.5, 'float32', seed++),
+      ]);
+    } else if (weights.length === 2) {
+      layer.setWeights([weights[0], tf.randomNormal(weights[1].shape, 0, 0.05, 'float32', seed++)]);
+    }
+  }
   const engine = await OnnxEngine.fromModel(model, { chunk: sizes.inferBatch });
   const result: ChildResult = { backend: 'onnxruntime' };
   {
