@@ -429,7 +429,7 @@ async function main(): Promise<void> {
         : Number.NaN;
       const mark = (ok: boolean) => (ok ? 'met' : 'NOT met');
       console.log(
-        `  ${r.backend.padEnd(11)} inference ${fmt(inf, 2)}× (${mark(inf >= 1.5)}), training ${tr === undefined ? 'n/a (TensorFlow.js trains)' : `${fmt(tr, 2)}× (${mark(tr >= 1)})`}, IG time same work ${fmt(igTime, 2)}× (${mark(igTime <= 1)}), IG default (GL32+refine) vs Keras R50 ${fmt(igDefault, 2)}×`,
+        `  ${r.backend.padEnd(11)} inference ${fmt(inf, 2)}× (${mark(inf >= 1.5)}), training ${tr === undefined ? (r.backend === 'onnxruntime' ? 'n/a (TensorFlow.js trains)' : 'not measured') : `${fmt(tr, 2)}× (${mark(tr >= 1)})`}, IG time same work ${fmt(igTime, 2)}× (${mark(igTime <= 1)}), IG default (GL32+refine) vs Keras R50 ${fmt(igDefault, 2)}×`,
       );
     }
   } else {
