@@ -325,9 +325,10 @@ const LIMITS_NOTE = `What limits each figure (same 2-core AVX-512 machine, 2026-
              faster at batch 128 than at 32, so it is kernel time, not JS dispatch: eager oneDNN ops
              with a layout reorder at every op, no conv+bias+relu fusion, and BatchNormalization,
              L2 and Adam as separate ops, against Keras's one optimised graph.
-  IG:        ONNX Runtime runs a hand-written reverse graph (flipped-kernel convolutions, window-max
-             masks for MaxPool, ReLU masks); ~45 % of it is Conv, the rest the masks and the layout
-             reorders they force. galspin's default (Gauss-Legendre 32 + refinement of maps above a
+  IG:        ONNX Runtime runs a hand-written path graph: the first block once per map (its conv is
+             linear in α, its pool's argmax fixed), then per node blocks 2-3 forward and back
+             (flipped-kernel convolutions, window-max and ReLU masks, and the layout reorders those
+             masks force). galspin's default (Gauss-Legendre 32 + refinement of maps above a
              1 % gap up to 256 steps) buys accuracy: median gap < 1 % vs several % for Keras's
              50-step Riemann sum, so "IG default" is not the same work as the Keras column.`;
 
