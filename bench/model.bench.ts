@@ -28,7 +28,13 @@ import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as tfjs from '@tensorflow/tfjs';
 import { registerFastReluGradient } from '../src/model/attribution-forward.ts';
-import { integratedGradients, integratedGradientsWith, medianCompletenessGap } from '../src/model/ig.ts';
+import {
+  type GradientSource,
+  integratedGradients,
+  integratedGradientsWith,
+  medianCompletenessGap,
+  tfjsGradientSource,
+} from '../src/model/ig.ts';
 import { buildModel, compileModel } from '../src/model/network.ts';
 import type { QuadratureRule } from '../src/model/quadrature.ts';
 
@@ -147,43 +153,47 @@ async function measure(variant: Variant, sizes: Sizes): Promise<ChildResult> {
     result.training = { samples: n, batch: sizes.trainBatch, seconds, samplesPerSec: n / seconds };
   }
 
-  if (sizes.igMaps > 0) {
-    const all = randomNormal(sizes.igMaps * 1600, 3);
-    const maps = Array.from({ length: sizes.igMaps }, (_, i) => all.subarray(i * 1600, (i + 1) * 1600));
-    // Warm up on the measured work itself (every batch shape seen once), as the Keras peer does.
-    await integratedGradients(tf, model, maps, {
-      steps: sizes.igSteps,
-      rule: 'riemann',
-      chunk: sizes.igChunk,
-    });
-    let t = now();
-    const r = await integratedGradients(tf, model, maps, {
-      steps: sizes.igSteps,
-      rule: 'riemann',
-      chunk: sizes.igChunk,
-    });
-    let seconds = now() - t;
-    result.ig = {
-      maps: sizes.igMaps,
-      steps: sizes.igSteps,
-      chunk: sizes.igChunk,
-      seconds,
-      mapsPerSec: sizes.igMaps / seconds,
-      medianGap: medianCompletenessGap(r),
-    };
-    t = now();
-    const d = await integratedGradients(tf, model, maps);
-    seconds = now() - t;
-    result.igDefault = {
-      maps: sizes.igMaps,
-      steps: 32,
-      rule: 'gauss-legendre',
-      seconds,
-      mapsPerSec: sizes.igMaps / seconds,
-      medianGap: medianCompletenessGap(d),
-    };
-  }
+  if (sizes.igMaps > 0)
+    Object.assign(result, await measureIg(tfjsGradientSource(tf, model, sizes.igChunk), sizes));
   return result;
+}
+
+/**
+ * IG on `source`: the Keras peer's work (right Riemann, `igSteps` nodes, chunks of `igChunk`),
+ * timed on the second of two identical runs, then galspin's default rule with refinement.
+ */
+async function measureIg(
+  source: GradientSource,
+  sizes: Sizes,
+): Promise<Pick<ChildResult, 'ig' | 'igDefault'>> {
+  const all = randomNormal(sizes.igMaps * 1600, 3);
+  const maps = Array.from({ length: sizes.igMaps }, (_, i) => all.subarray(i * 1600, (i + 1) * 1600));
+  const work = { steps: sizes.igSteps, rule: 'riemann' as const, chunk: sizes.igChunk };
+  // Warm up on the measured work itself (every batch shape seen once), as the Keras peer does.
+  await integratedGradientsWith(source, maps, work);
+  let t = now();
+  const r = await integratedGradientsWith(source, maps, work);
+  let seconds = now() - t;
+  const ig = {
+    maps: sizes.igMaps,
+    steps: sizes.igSteps,
+    chunk: sizes.igChunk,
+    seconds,
+    mapsPerSec: sizes.igMaps / seconds,
+    medianGap: medianCompletenessGap(r),
+  };
+  t = now();
+  const d = await integratedGradientsWith(source, maps, { chunk: sizes.igChunk });
+  seconds = now() - t;
+  const igDefault = {
+    maps: sizes.igMaps,
+    steps: 32,
+    rule: 'gauss-legendre',
+    seconds,
+    mapsPerSec: sizes.igMaps / seconds,
+    medianGap: medianCompletenessGap(d),
+  };
+  return { ig, igDefault };
 }
 
 /** The ONNX Runtime engine on the same model and work as the tfjs children (no training). */
@@ -224,39 +234,7 @@ async function measureOnnx(sizes: Sizes): Promise<ChildResult> {
     const seconds = now() - t;
     result.inference = { maps: n, batch: sizes.inferBatch, seconds, mapsPerSec: n / seconds };
   }
-  const all = randomNormal(sizes.igMaps * 1600, 3);
-  const maps = Array.from({ length: sizes.igMaps }, (_, i) => all.subarray(i * 1600, (i + 1) * 1600));
-  await integratedGradientsWith(engine, maps, {
-    steps: sizes.igSteps,
-    rule: 'riemann',
-    chunk: sizes.igChunk,
-  });
-  let t = now();
-  const r = await integratedGradientsWith(engine, maps, {
-    steps: sizes.igSteps,
-    rule: 'riemann',
-    chunk: sizes.igChunk,
-  });
-  let seconds = now() - t;
-  result.ig = {
-    maps: sizes.igMaps,
-    steps: sizes.igSteps,
-    chunk: sizes.igChunk,
-    seconds,
-    mapsPerSec: sizes.igMaps / seconds,
-    medianGap: medianCompletenessGap(r),
-  };
-  t = now();
-  const d = await integratedGradientsWith(engine, maps);
-  seconds = now() - t;
-  result.igDefault = {
-    maps: sizes.igMaps,
-    steps: 32,
-    rule: 'gauss-legendre',
-    seconds,
-    mapsPerSec: sizes.igMaps / seconds,
-    medianGap: medianCompletenessGap(d),
-  };
+  Object.assign(result, await measureIg(engine, sizes));
   await engine.dispose();
   return result;
 }

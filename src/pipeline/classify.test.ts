@@ -1,13 +1,11 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { ClassifyMessageInput } from '../config/index.ts';
 import { initBackend } from '../model/backend.ts';
 import { buildModel } from '../model/network.ts';
-import { keys } from './keys.ts';
-import { encodeStoredMap } from './map-codec.ts';
 import { BlobModelRepository } from './model-repo.ts';
 import { readNpyFloat32 } from './npy.ts';
 import { MemoryBlobStore, MemoryIndex, MemoryQueue } from './testing/memory.ts';
+import { putStoredMap } from './testing/stored-map.ts';
 import { RepositoryClassifierSource } from './tf-classifier.ts';
 import { runWorker } from './worker.ts';
 
@@ -38,36 +36,14 @@ function velocityInput(kind: 'disc' | 'noise', seed: number): { input: Float32Ar
   return { input, valid };
 }
 
-async function putMap(blobs: MemoryBlobStore, galaxyId: string, kind: 'disc' | 'noise', seed: number) {
+function putMap(blobs: MemoryBlobStore, galaxyId: string, kind: 'disc' | 'noise', seed: number) {
   const { input, valid } = velocityInput(kind, seed);
-  const provenance = {
-    sourceKey: `incoming/t/${galaxyId}_stellar-velocity_default_two-moment.fits`,
-    sourceEtag: `etag-${galaxyId}`,
-    survey: 'synthetic' as const,
-    preprocessedAt: new Date().toISOString(),
-  };
-  await blobs.put(
-    keys.mapData(galaxyId),
-    encodeStoredMap({
-      meta: {
-        galaxyId,
-        size: 40,
-        provenance,
-        science: { moransI: kind === 'disc' ? 0.9 : 0.05, nValid: 1000, lambdaRe: 0.5, ellipticity: 0.3 },
-        sourceGrid: { width: 50, height: 50, pixelScaleArcsec: 0.5 },
-      },
-      input,
-      valid,
-    }),
-  );
-  const msg: ClassifyMessageInput = {
-    galaxyId,
-    mapKey: keys.mapData(galaxyId),
-    provenance,
-    runId: 't',
-    enqueuedAt: new Date().toISOString(),
-  };
-  return JSON.stringify(msg);
+  return putStoredMap(blobs, galaxyId, input, valid, {
+    moransI: kind === 'disc' ? 0.9 : 0.05,
+    nValid: 1000,
+    lambdaRe: 0.5,
+    ellipticity: 0.3,
+  });
 }
 
 async function setup(opts: { champion: boolean; seed?: number } = { champion: true }) {

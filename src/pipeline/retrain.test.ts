@@ -8,17 +8,16 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ClassifyMessageInput, PREFIX } from '../config/index.ts';
+import { PREFIX } from '../config/index.ts';
 import { initBackend } from '../model/backend.ts';
 import { buildModel } from '../model/network.ts';
 import { syntheticDataset } from '../model/synthetic-maps.ts';
 import { embeddedPorts } from './deps-local.ts';
 import { RejectedInputError } from './errors.ts';
-import { keys } from './keys.ts';
 import { DEMO_TRAIN } from './local-run.ts';
-import { encodeStoredMap } from './map-codec.ts';
 import { BlobModelRepository } from './model-repo.ts';
 import { labelsFromIndex, retrain } from './retrain.ts';
+import { putStoredMap } from './testing/stored-map.ts';
 import { RepositoryClassifierSource } from './tf-classifier.ts';
 import { runWorker } from './worker.ts';
 
@@ -52,38 +51,11 @@ beforeAll(async () => {
   model.dispose();
   await repo.promote('v1');
   const queue = ports.classifyQueue;
-  const bodies: string[] = [];
-  await Promise.all(
+  const bodies = await Promise.all(
     maps.ids.map((galaxyId, i) => {
-      const provenance = {
-        sourceKey: `incoming/t/${galaxyId}_stellar-velocity_default_two-moment.fits`,
-        sourceEtag: `etag-${galaxyId}`,
-        survey: 'synthetic' as const,
-        preprocessedAt: new Date().toISOString(),
-      };
       const valid = Uint8Array.from(maps.inputs[i], (v) => (v === 0 ? 0 : 1));
-      const msg: ClassifyMessageInput = {
-        galaxyId,
-        mapKey: keys.mapData(galaxyId),
-        provenance,
-        runId: 't',
-        enqueuedAt: new Date().toISOString(),
-      };
-      bodies.push(JSON.stringify(msg));
-      return blobs.put(
-        keys.mapData(galaxyId),
-        encodeStoredMap({
-          meta: {
-            galaxyId,
-            size: 40,
-            provenance,
-            science: { moransI: 0.5, nValid: valid.reduce((a, v) => a + v, 0), ...science(i) },
-            sourceGrid: { width: 50, height: 50, pixelScaleArcsec: 0.5 },
-          },
-          input: maps.inputs[i],
-          valid,
-        }),
-      );
+      const nValid = valid.reduce((a, v) => a + v, 0);
+      return putStoredMap(blobs, galaxyId, maps.inputs[i], valid, { moransI: 0.5, nValid, ...science(i) });
     }),
   );
   await queue.sendBatch(bodies);
