@@ -1,8 +1,9 @@
 /**
  * The ONNX Runtime serving engine: runs galspin's exported graphs (./export.ts) on the CPU for
- * logits, MC-dropout features and input gradients. It is the fast path for inference and
- * Integrated Gradients on machines without a GPU; training and the GPU tasks stay on TensorFlow.js,
- * and `engine-agreement.test.ts` pins both engines to the same numbers.
+ * logits, MC-dropout features, input gradients and IG path gradients. It is the fast path for
+ * inference and Integrated Gradients on machines without a GPU; training and the GPU tasks stay on
+ * TensorFlow.js, and `engine.test.ts` / `../../pipeline/tf-classifier.test.ts` pin both engines to
+ * the same numbers.
  *
  * onnxruntime-node is an optional dependency, imported on demand: when it is missing the caller
  * falls back to TensorFlow.js.
@@ -49,7 +50,7 @@ export class OnnxEngine implements GradientSource {
     private readonly chunk: number,
   ) {}
 
-  /** Exports `model` and opens both sessions. */
+  /** Exports `model` and opens a session per graph. */
   static async fromModel(model: tfjs.LayersModel, opts: OnnxEngineOptions = {}): Promise<OnnxEngine> {
     const ort = await loadOrt();
     const { forward, gradient, pathGradient, chain } = exportOnnx(model);

@@ -1,6 +1,6 @@
 /**
  * Exports a trained galspin CNN (a tfjs-layers chain: Conv2D, MaxPooling2D, BatchNormalization,
- * Flatten, Dense, Dropout, sigmoid tail) to two ONNX graphs for the CPU serving engine:
+ * Flatten, Dense, Dropout, sigmoid tail) to ONNX graphs for the CPU serving engine:
  *
  * - **forward**: `velocity_map` [N, H, W, C] → `logit` [N] and `features` [N, F], the activation
  *   that enters the first Dropout. MC dropout then only re-runs the small dense head in plain
@@ -9,6 +9,8 @@
  *   reverse pass written out as ONNX ops (flipped-kernel Conv for Conv2D, window-max masks for
  *   MaxPool, ReLU masks, transposed Dense), so Integrated Gradients run on ONNX Runtime without a
  *   training runtime.
+ * - **path gradient** (when the chain opens with Conv → ReLU → MaxPool): Σₖ wₖ ∂logit/∂x at αₖ·x
+ *   per map, with the first block run once per map (see {@link pathGradientGraph}).
  *
  * Inference-mode BatchNormalization y = γ(x − μ)/√(σ² + ε) + β is an affine map per channel
  * (Ioffe & Szegedy 2015, Alg. 2) and is folded into the next valid-padded Conv2D or Dense, so
