@@ -11,6 +11,21 @@ export class InputError extends Error {
   override name = 'InputError';
 }
 
+/** Awaits `work`, turning the given error classes (bad input, not bugs) into an InputError. */
+export async function asInputError<T>(
+  work: Promise<T>,
+  ...kinds: (abstract new (
+    ...args: never[]
+  ) => Error)[]
+): Promise<T> {
+  try {
+    return await work;
+  } catch (err) {
+    if (kinds.some((k) => err instanceof k)) throw new InputError((err as Error).message);
+    throw err;
+  }
+}
+
 export function exitCodeFor(err: unknown): number {
   return err instanceof UsageError ? 2 : 1;
 }

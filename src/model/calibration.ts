@@ -106,3 +106,10 @@ export function expectedCalibrationError(
 export function applyTemperature(logits: ArrayLike<number>, temperature: number): number[] {
   return Array.from(logits, (z) => sigmoid(z / temperature));
 }
+
+/** Calibration temperature from a model's metrics.json (`test.calibration.temperature`), 1 when absent. */
+export function temperatureOf(metrics: Record<string, unknown> | undefined): number {
+  const t = (metrics as { test?: { calibration?: { temperature?: unknown } } } | undefined)?.test?.calibration
+    ?.temperature;
+  return typeof t === 'number' && Number.isFinite(t) && t > 0 ? t : 1;
+}

@@ -5,6 +5,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { inputShapeOf, logitsOf, stackInputs } from '../model/attribution-forward.ts';
+import { temperatureOf } from '../model/calibration.ts';
 import { integratedGradients, integratedGradientsWith } from '../model/ig.ts';
 import { type OnnxEngine, openServingEngine, type ServingEngineChoice } from '../model/onnx/serving.ts';
 import { mcDropout, mcDropoutFromLogits, type UncertaintyEstimate } from '../model/uncertainty.ts';
@@ -32,13 +33,6 @@ export interface TfClassifierOptions {
 }
 
 const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-
-/** Calibration temperature from metrics.json (`test.calibration.temperature`), 1 when absent. */
-export function temperatureOf(metrics: Record<string, unknown> | undefined): number {
-  const t = (metrics as { test?: { calibration?: { temperature?: unknown } } } | undefined)?.test?.calibration
-    ?.temperature;
-  return typeof t === 'number' && Number.isFinite(t) && t > 0 ? t : 1;
-}
 
 export class TfClassifier implements Classifier {
   constructor(

@@ -1,12 +1,14 @@
 import { basename } from 'node:path';
 import cliProgress from 'cli-progress';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { loadKinematicMap, preprocessMap } from '../../maps/index.ts';
 import { type ExplainInput, type ExplainRow, explainMaps } from '../../model/attribution.ts';
 import { initBackend } from '../../model/backend.ts';
+import { temperatureOf } from '../../model/calibration.ts';
 import { IG_DEFAULTS } from '../../model/ig.ts';
 import { MAX_QUADRATURE_STEPS, QUADRATURE_RULES, type QuadratureRule } from '../../model/quadrature.ts';
 import { artifactsToModel, ModelStoreError, resolveModelDir } from '../../model/store.ts';
+import { integer } from '../args.ts';
 import { InputError, reportFileError } from '../errors.ts';
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
@@ -33,21 +35,6 @@ function fmt(x: string | number): string {
 
 const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
 
-function intIn(min: number, max: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`must be an integer in ${min}..${max}`);
-    return n;
-  };
-}
-
-function temperatureOf(metrics: Record<string, unknown> | undefined): number {
-  const t = (metrics?.test as { calibration?: { temperature?: unknown } } | undefined)?.calibration
-    ?.temperature;
-  return typeof t === 'number' && t > 0 ? t : 1;
-}
-
 /** `galspin explain`: Integrated Gradients attribution maps for velocity maps. */
 export function register(program: Command): void {
   program
@@ -64,7 +51,7 @@ export function register(program: Command): void {
     .option(
       '--steps <n>',
       `gradient evaluations per map (default ${IG_DEFAULTS.steps})`,
-      intIn(1, MAX_QUADRATURE_STEPS),
+      integer('--steps', 1, MAX_QUADRATURE_STEPS),
     )
     .addOption(
       new Option('--rule <rule>', 'quadrature rule over the path')
@@ -74,7 +61,7 @@ export function register(program: Command): void {
     .option(
       '--chunk <n>',
       'interpolated maps per gradient call (memory bound)',
-      intIn(1, 65_536),
+      integer('--chunk', 1, 65_536),
       IG_DEFAULTS.chunk,
     )
     .option('--no-npy', 'skip the .npy files')

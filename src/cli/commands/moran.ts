@@ -1,6 +1,7 @@
 import cliProgress from 'cli-progress';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { loadKinematicMap, type MapMoran, moranOfMap } from '../../maps/index.ts';
+import { integer } from '../args.ts';
 import { reportFileError } from '../errors.ts';
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
@@ -55,12 +56,7 @@ export function register(program: Command): void {
     .option(
       '--permutations <n>',
       'random permutations for the pseudo p-value (PySAL uses 999; 0 = none)',
-      (v: string) => {
-        const n = Number(v);
-        if (!Number.isInteger(n) || n < 0 || n > 99_999)
-          throw new InvalidArgumentError('must be an integer in 0..99999');
-        return n;
-      },
+      integer('--permutations', 0, 99_999),
       0,
     )
     .option('--seed <int>', 'seed of the permutations', (v: string) => Number.parseInt(v, 10), 12345)

@@ -1,4 +1,4 @@
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { DEFAULT_THRESHOLDS } from '../../config/index.ts';
 import { FitsError } from '../../fits/index.ts';
 import { MapError } from '../../maps/index.ts';
@@ -6,19 +6,8 @@ import { initBackend } from '../../model/backend.ts';
 import { loadMapInputs, MapInputError } from '../../model/dataset.ts';
 import { checkThresholds, type Prediction, predictMaps, ThresholdError } from '../../model/predict.ts';
 import { artifactsToModel, ModelStoreError, resolveModelDir } from '../../model/store.ts';
+import { integer, unitInterval } from '../args.ts';
 import { InputError, UsageError } from '../errors.ts';
-
-const unit = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError(`${name} must be in [0, 1]`);
-  return n;
-};
-const count = (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < 0 || n > 1000)
-    throw new InvalidArgumentError('must be an integer in [0, 1000]');
-  return n;
-};
 
 interface PredictCliOptions {
   model: string;
@@ -84,9 +73,24 @@ export function register(program: Command): void {
     .addOption(
       new Option('--format <f>', 'output format').choices(['table', 'csv', 'jsonl', 'json']).default('table'),
     )
-    .option('--fast-threshold <p>', 'p ≥ this → fast', unit('--fast-threshold'), DEFAULT_THRESHOLDS.fast)
-    .option('--slow-threshold <p>', 'p ≤ this → slow', unit('--slow-threshold'), DEFAULT_THRESHOLDS.slow)
-    .option('--passes <n>', 'stochastic passes for the uncertainty (0 = none)', count, 0)
+    .option(
+      '--fast-threshold <p>',
+      'p ≥ this → fast',
+      unitInterval('--fast-threshold'),
+      DEFAULT_THRESHOLDS.fast,
+    )
+    .option(
+      '--slow-threshold <p>',
+      'p ≤ this → slow',
+      unitInterval('--slow-threshold'),
+      DEFAULT_THRESHOLDS.slow,
+    )
+    .option(
+      '--passes <n>',
+      'stochastic passes for the uncertainty (0 = none)',
+      integer('--passes', 0, 1000),
+      0,
+    )
     .addOption(
       new Option('--uncertainty <m>', 'uncertainty method')
         .choices(['mc-dropout', 'tta', 'both'])

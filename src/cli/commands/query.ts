@@ -1,6 +1,6 @@
 import { writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { ResultStatus, RotatorClass } from '../../config/index.ts';
 import { portsFor } from '../../pipeline/cli-support.ts';
 import {
@@ -11,13 +11,8 @@ import {
   renderQuery,
   runQuery,
 } from '../../pipeline/query.ts';
+import { unitInterval } from '../args.ts';
 import { InputError, UsageError } from '../errors.ts';
-
-const prob = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!(n >= 0 && n <= 1)) throw new InvalidArgumentError(`${name} must be in [0, 1]`);
-  return n;
-};
 
 interface QueryOptions {
   galaxy?: string;
@@ -51,8 +46,8 @@ export function register(program: Command): void {
         .default('sources'),
     )
     .option('--model <version>', 'model version (default: the champion)')
-    .option('--min <p>', 'lowest P(fast)', prob('--min'))
-    .option('--max <p>', 'highest P(fast)', prob('--max'))
+    .option('--min <p>', 'lowest P(fast)', unitInterval('--min'))
+    .option('--max <p>', 'highest P(fast)', unitInterval('--max'))
     .option('--desc', 'highest probability first')
     .option('--run <id>', 'with --status: only this run')
     .option('--limit <n>', 'rows per page (≤ 1000)', (v) => Number(v), 100)

@@ -1,9 +1,10 @@
 import { resolve } from 'node:path';
-import { type Command, InvalidArgumentError } from 'commander';
+import type { Command } from 'commander';
 import { initBackend } from '../../model/backend.ts';
 import { portsFor, stageProgress } from '../../pipeline/cli-support.ts';
 import { DEMO_TRAIN } from '../../pipeline/local-run.ts';
 import { retrain } from '../../pipeline/retrain.ts';
+import { integer } from '../args.ts';
 import { InputError, UsageError } from '../errors.ts';
 
 interface RetrainOptions {
@@ -34,11 +35,7 @@ export function register(program: Command): void {
     .option('--home <dir>', 'embedded state folder', '.galspin')
     .option('--aws', 'use S3/SQS named by the GALSPIN_* environment')
     .option('--ecs', 'run the train task on ECS instead of here (needs --aws environment)')
-    .option('--epochs <n>', 'most epochs', (v) => {
-      const n = Number(v);
-      if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('--epochs must be ≥ 1');
-      return n;
-    })
+    .option('--epochs <n>', 'most epochs', integer('--epochs', 1))
     .option('--full', "the paper's Table 1 network and 60 epochs instead of the small demo config")
     .option('--reclassify', 'enqueue every map for the new champion when promoted')
     .addHelpText(

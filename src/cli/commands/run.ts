@@ -1,19 +1,14 @@
 import { existsSync } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { initBackend } from '../../model/backend.ts';
 import { SERVING_ENGINES, type ServingEngineChoice } from '../../model/onnx/serving.ts';
 import type { SqsHandler } from '../../pipeline/bridge.ts';
 import { portsFor, stageProgress } from '../../pipeline/cli-support.ts';
 import { DEMO_TRAIN, runLocal } from '../../pipeline/local-run.ts';
+import { integer } from '../args.ts';
 import { InputError } from '../errors.ts';
-
-const integer = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
-  return n;
-};
 
 interface RunOptions {
   home: string;

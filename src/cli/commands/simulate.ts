@@ -1,22 +1,8 @@
 import cliProgress from 'cli-progress';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { generateSurvey, PAPER_SAMPLE } from '../../survey/index.ts';
+import { integer, unitInterval } from '../args.ts';
 import { UsageError } from '../errors.ts';
-
-function integer(name: string, min: number) {
-  return (value: string): number => {
-    const n = Number(value);
-    if (!Number.isInteger(n) || n < min)
-      throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
-    return n;
-  };
-}
-
-function fraction(value: string): number {
-  const f = Number(value);
-  if (!(f >= 0 && f <= 1)) throw new InvalidArgumentError('must be a number in [0, 1]');
-  return f;
-}
 
 /** `galspin simulate`: writes a seeded synthetic SAMI DR3-like survey (FITS + catalogue.csv). */
 export function register(program: Command): void {
@@ -30,7 +16,7 @@ export function register(program: Command): void {
     .option('--seed <int>', 'random seed (same seed, same survey)', integer('--seed', 0), 1)
     .addOption(
       new Option('--slow-fraction <f>', 'slow share of the labeled galaxies')
-        .argParser(fraction)
+        .argParser(unitInterval('--slow-fraction'))
         .default(PAPER_SAMPLE.slow / PAPER_SAMPLE.labeled, '132/1112 ≈ 0.119'),
     )
     .option('--unknown <count>', 'unlabeled galaxies (default n × 854/1112)', integer('--unknown', 0))

@@ -3,24 +3,15 @@ import { initBackend } from '../../model/backend.ts';
 import { DatasetError, loadSurvey } from '../../model/data.ts';
 import { trainingProgress } from '../../model/progress.ts';
 import { trainAndSave } from '../../model/train-run.ts';
-import { InputError, UsageError } from '../errors.ts';
+import { integer, positive } from '../args.ts';
+import { asInputError, UsageError } from '../errors.ts';
 
-const integer = (name: string, min: number) => (v: string) => {
-  const n = Number(v);
-  if (!Number.isInteger(n) || n < min) throw new InvalidArgumentError(`${name} must be an integer ≥ ${min}`);
-  return n;
-};
 const intList = (name: string) => (v: string) => {
   const xs = v.split(',').map(Number);
   if (xs.length === 0 || xs.some((x) => !Number.isInteger(x) || x < 1)) {
     throw new InvalidArgumentError(`${name} must be comma-separated positive integers`);
   }
   return xs;
-};
-const positive = (name: string) => (v: string) => {
-  const n = Number(v);
-  if (!(n > 0)) throw new InvalidArgumentError(`${name} must be > 0`);
-  return n;
 };
 
 interface TrainCliOptions {
@@ -83,13 +74,7 @@ Examples:
     .action(async (o: TrainCliOptions) => {
       if (o.paperCopies && o.paperCopies.length !== 2) throw new UsageError('--paper-copies takes fast,slow');
       const backend = await initBackend();
-      let data: Awaited<ReturnType<typeof loadSurvey>>;
-      try {
-        data = await loadSurvey(o.data, { limit: o.limit });
-      } catch (err) {
-        if (err instanceof DatasetError) throw new InputError(err.message);
-        throw err;
-      }
+      const data = await asInputError(loadSurvey(o.data, { limit: o.limit }), DatasetError);
       const nFast = data.labels.filter((l) => l === 1).length;
       process.stderr.write(
         `galspin: ${data.ids.length} labeled galaxies (${nFast} fast, ${data.ids.length - nFast} slow) from ${data.source}; protocol ${o.protocol}\n`,

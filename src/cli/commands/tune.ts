@@ -1,25 +1,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { type Command, InvalidArgumentError, Option } from 'commander';
+import { type Command, Option } from 'commander';
 import { initBackend } from '../../model/backend.ts';
 import { DatasetError, loadSurvey } from '../../model/data.ts';
 import { type TrialResult, type TunerStrategy, trialsCsv, tune } from '../../model/tuner.ts';
-import { InputError } from '../errors.ts';
-
-function intIn(min: number, max: number) {
-  return (v: string): number => {
-    const n = Number(v);
-    if (!Number.isInteger(n) || n < min || n > max)
-      throw new InvalidArgumentError(`must be an integer in ${min}..${max}`);
-    return n;
-  };
-}
-
-function positive(v: string): number {
-  const n = Number(v);
-  if (!(n > 0) || !Number.isFinite(n)) throw new InvalidArgumentError('must be a positive number');
-  return n;
-}
+import { integer, positive } from '../args.ts';
+import { asInputError } from '../errors.ts';
 
 const describeTrial = (t: TrialResult) =>
   `trial ${t.trial}: filters ${t.config.convFilters.join('-')} lr ${t.config.learningRate} ` +
@@ -53,13 +39,18 @@ export function register(program: Command): void {
     .addOption(
       new Option('--strategy <s>', 'search strategy').choices(['random', 'hyperband']).default('random'),
     )
-    .option('--trials <n>', 'most training runs', intIn(1, 10_000), 10)
-    .option('--max-minutes <m>', 'wall-clock budget; no trial starts after it', positive, 60)
-    .option('--epochs <n>', 'epochs per trial (Hyperband: the most any trial gets)', intIn(1, 1000), 10)
-    .option('--eta <n>', 'Hyperband reduction factor', intIn(2, 10), 3)
-    .option('--seed <s>', 'seed of split, sampling and weights', intIn(0, 2 ** 31 - 1), 1)
-    .option('--batch-size <n>', 'mini-batch size', intIn(1, 4096), 32)
-    .option('--limit <n>', 'use only the first n labeled galaxies', intIn(4, 1_000_000))
+    .option('--trials <n>', 'most training runs', integer('--trials', 1, 10_000), 10)
+    .option('--max-minutes <m>', 'wall-clock budget; no trial starts after it', positive('--max-minutes'), 60)
+    .option(
+      '--epochs <n>',
+      'epochs per trial (Hyperband: the most any trial gets)',
+      integer('--epochs', 1, 1000),
+      10,
+    )
+    .option('--eta <n>', 'Hyperband reduction factor', integer('--eta', 2, 10), 3)
+    .option('--seed <s>', 'seed of split, sampling and weights', integer('--seed', 0, 2 ** 31 - 1), 1)
+    .option('--batch-size <n>', 'mini-batch size', integer('--batch-size', 1, 4096), 32)
+    .option('--limit <n>', 'use only the first n labeled galaxies', integer('--limit', 4, 1_000_000))
     .exitOverride()
     .addHelpText(
       'after',
@@ -74,13 +65,7 @@ Example:
     )
     .action(async (o: TuneCliOptions) => {
       const { tf, name } = await initBackend();
-      let data: Awaited<ReturnType<typeof loadSurvey>>;
-      try {
-        data = await loadSurvey(o.data, { limit: o.limit });
-      } catch (err) {
-        if (err instanceof DatasetError) throw new InputError(err.message);
-        throw err;
-      }
+      const data = await asInputError(loadSurvey(o.data, { limit: o.limit }), DatasetError);
       process.stderr.write(
         `galspin: tuning on ${data.ids.length} labeled galaxies from ${data.source} (${o.strategy}, ≤${o.trials} trials, ≤${o.maxMinutes} min, ${name})\n`,
       );
