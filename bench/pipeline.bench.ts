@@ -148,18 +148,12 @@ if (values.moto) {
   const { startMotoForSuite } = await import('../test/support/moto.ts');
   const { stop } = await startMotoForSuite({ provision: 'bench' });
   try {
-    const { awsPorts } = await import('../src/pipeline/deps.ts');
+    const { awsPortsFromEnv } = await import('../src/pipeline/cli-support.ts');
     const { handler } = await import('../lambdas/preprocess.ts');
     const { drainThroughHandler } = await import('../src/pipeline/bridge.ts');
     process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
     for (const n of sizes) {
-      const env = process.env as Record<string, string>;
-      const ports = awsPorts({
-        GALSPIN_BUCKET: env.GALSPIN_BUCKET,
-        GALSPIN_TABLE: env.GALSPIN_TABLE,
-        GALSPIN_INGEST_QUEUE_URL: env.GALSPIN_INGEST_QUEUE_URL,
-        GALSPIN_CLASSIFY_QUEUE_URL: env.GALSPIN_CLASSIFY_QUEUE_URL,
-      });
+      const ports = awsPortsFromEnv();
       // moto delivers the S3 events itself; the bridge runs the real handler on them.
       const f = await runOnce('moto', ports, n, async () => {
         await drainThroughHandler(ports.ingestQueue, handler, { waitSeconds: 1 });

@@ -9,29 +9,19 @@ import { initBackend } from '../src/model/backend.ts';
 import { awsPorts } from '../src/pipeline/deps.ts';
 import { DEMO_TRAIN } from '../src/pipeline/local-run.ts';
 import { jsonLogger } from '../src/pipeline/logger.ts';
-import { retrain } from '../src/pipeline/retrain.ts';
+import { retrain, retrainDeps } from '../src/pipeline/retrain.ts';
 
 const env = parseEnv(TrainEnv);
 const log = jsonLogger('galspin-train');
 const backend = await initBackend(env.GALSPIN_BACKEND);
 const ports = awsPorts(env);
 const full = process.env.GALSPIN_TRAIN_FULL !== '0';
-const r = await retrain(
-  {
-    tf: backend.tf,
-    backend: backend.name,
-    blobs: ports.blobs,
-    index: ports.index,
-    classifyQueue: ports.classifyQueue,
-    log,
-  },
-  {
-    labelsKey: env.GALSPIN_LABELS_KEY,
-    train: full ? { seed: env.GALSPIN_SPLIT_SEED } : { ...DEMO_TRAIN, seed: env.GALSPIN_SPLIT_SEED },
-    reclassify: env.GALSPIN_RECLASSIFY === '1',
-    onEpoch: (rec) => log.info('epoch', { ...rec }),
-  },
-);
+const r = await retrain(retrainDeps(backend, ports, log), {
+  labelsKey: env.GALSPIN_LABELS_KEY,
+  train: full ? { seed: env.GALSPIN_SPLIT_SEED } : { ...DEMO_TRAIN, seed: env.GALSPIN_SPLIT_SEED },
+  reclassify: env.GALSPIN_RECLASSIFY === '1',
+  onEpoch: (rec) => log.info('epoch', { ...rec }),
+});
 log.info('done', {
   version: r.version,
   ...r.comparison,

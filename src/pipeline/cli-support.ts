@@ -10,11 +10,14 @@ import { embeddedPorts } from './deps-local.ts';
 import type { PipelinePorts } from './ports-types.ts';
 
 export function portsFor(opts: { aws?: boolean; home: string }): PipelinePorts {
-  if (!opts.aws) return embeddedPorts(opts.home);
-  const env = parseEnv(
-    PipelineEnv.partial({ GALSPIN_INGEST_QUEUE_URL: true, GALSPIN_CLASSIFY_QUEUE_URL: true }),
+  return opts.aws ? awsPortsFromEnv() : embeddedPorts(opts.home);
+}
+
+/** AWS ports named by the GALSPIN_* environment (as `galspin provision` or the moto harness set it). */
+export function awsPortsFromEnv(): PipelinePorts {
+  return awsPorts(
+    parseEnv(PipelineEnv.partial({ GALSPIN_INGEST_QUEUE_URL: true, GALSPIN_CLASSIFY_QUEUE_URL: true })),
   );
-  return awsPorts(env);
 }
 
 export interface StageProgress {

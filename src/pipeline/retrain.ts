@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { type ClassifyMessageInput, LIMITS, PREFIX } from '../config/index.ts';
 import { classifyRotator, isBorderline, type RotatorRule } from '../maps/rules.ts';
+import type { Backend } from '../model/backend.ts';
 import { evaluateModel } from '../model/evaluate.ts';
 import { readModelDir } from '../model/store.ts';
 import type { TrainOptions } from '../model/train.ts';
@@ -22,6 +23,7 @@ import { keys } from './keys.ts';
 import { type PipelineLogger, silentLogger } from './logger.ts';
 import { decodeStoredMap, MapMeta } from './map-codec.ts';
 import { BlobModelRepository } from './model-repo.ts';
+import type { PipelinePorts } from './ports-types.ts';
 
 export interface RetrainDeps {
   tf: typeof tfjs;
@@ -31,6 +33,16 @@ export interface RetrainDeps {
   index?: ResultIndex;
   classifyQueue?: WorkQueue;
   log?: PipelineLogger;
+}
+
+/** Retraining's dependencies from a backend and a pipeline's ports (the train task and the CLI). */
+export function retrainDeps(
+  backend: Pick<Backend, 'tf' | 'name'>,
+  ports: Pick<PipelinePorts, 'blobs' | 'index' | 'classifyQueue'>,
+  log?: PipelineLogger,
+): RetrainDeps {
+  const { blobs, index, classifyQueue } = ports;
+  return { tf: backend.tf, backend: backend.name, blobs, index, classifyQueue, log };
 }
 
 export interface RetrainOptions {

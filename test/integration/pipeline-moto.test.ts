@@ -34,19 +34,13 @@ describe.skipIf(!available)(
 
     it('every input ends as exactly one row; events delivered twice; emulator restarted mid-run', async () => {
       // Imported after the environment points at moto: the SDK clients are created once, at first use.
-      const { awsPorts } = await import('../../src/pipeline/deps.ts');
+      const { awsPortsFromEnv } = await import('../../src/pipeline/cli-support.ts');
       const { handler } = await import('../../lambdas/preprocess.ts');
       const { drainThroughHandler } = await import('../../src/pipeline/bridge.ts');
       const { BlobModelRepository } = await import('../../src/pipeline/model-repo.ts');
       const { RepositoryClassifierSource } = await import('../../src/pipeline/tf-classifier.ts');
       const { runWorker } = await import('../../src/pipeline/worker.ts');
-      const env = process.env as Record<string, string>;
-      const ports = awsPorts({
-        GALSPIN_BUCKET: env.GALSPIN_BUCKET,
-        GALSPIN_TABLE: env.GALSPIN_TABLE,
-        GALSPIN_INGEST_QUEUE_URL: env.GALSPIN_INGEST_QUEUE_URL,
-        GALSPIN_CLASSIFY_QUEUE_URL: env.GALSPIN_CLASSIFY_QUEUE_URL,
-      });
+      const ports = awsPortsFromEnv();
       const version = await installTinyChampion(tf, ports.blobs);
       const inputs = scenarioInputs('moto-1', 3);
       for (const i of inputs) await ports.blobs.put(i.key, i.body);

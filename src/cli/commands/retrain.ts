@@ -3,7 +3,7 @@ import type { Command } from 'commander';
 import { initBackend } from '../../model/backend.ts';
 import { portsFor, stageProgress } from '../../pipeline/cli-support.ts';
 import { DEMO_TRAIN } from '../../pipeline/local-run.ts';
-import { retrain } from '../../pipeline/retrain.ts';
+import { retrain, retrainDeps } from '../../pipeline/retrain.ts';
 import { integer } from '../args.ts';
 import { InputError, UsageError } from '../errors.ts';
 
@@ -63,22 +63,13 @@ export function register(program: Command): void {
         const train = o.full
           ? { epochs: o.epochs ?? 60 }
           : { ...DEMO_TRAIN, ...(o.epochs ? { epochs: o.epochs } : {}) };
-        const r = await retrain(
-          {
-            tf: backend.tf,
-            backend: backend.name,
-            blobs: ports.blobs,
-            index: ports.index,
-            classifyQueue: ports.classifyQueue,
-          },
-          {
-            labelsKey: o.labels,
-            train,
-            reclassify: o.reclassify,
-            onEpoch: (rec, info) =>
-              progress.update('train', rec.epoch, info.epochs, `val acc ${rec.valAcc.toFixed(3)}`),
-          },
-        );
+        const r = await retrain(retrainDeps(backend, ports), {
+          labelsKey: o.labels,
+          train,
+          reclassify: o.reclassify,
+          onEpoch: (rec, info) =>
+            progress.update('train', rec.epoch, info.epochs, `val acc ${rec.valAcc.toFixed(3)}`),
+        });
         progress.stop();
         process.stdout.write(
           `${r.version}: ${r.comparison.promoted ? 'promoted to champion' : 'NOT promoted'} (${r.comparison.reason})${r.reclassified ? `; ${r.reclassified} maps enqueued` : ''}\n`,
