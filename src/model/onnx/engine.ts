@@ -43,7 +43,11 @@ export class OnnxEngine implements GradientSource {
   private constructor(
     private readonly ort: Ort,
     private readonly forward: InferenceSession,
-    private readonly gradient: InferenceSession,
+    /**
+     * The per-node input-gradient graph, opened on first use: with the path graph present IG never
+     * needs it, and an unused session would still cost start-up time.
+     */
+    private readonly gradientModel: { bytes: Uint8Array; options: InferenceSession.SessionOptions },
     /** The IG path graph; absent when the model does not open with Conv → ReLU → MaxPool. */
     private readonly path: InferenceSession | undefined,
     readonly chain: ExportedChain,
@@ -61,12 +65,11 @@ export class OnnxEngine implements GradientSource {
       intraOpNumThreads: opts.threads || availableParallelism(),
       interOpNumThreads: 1,
     };
-    const [f, g, p] = await Promise.all([
+    const [f, p] = await Promise.all([
       ort.InferenceSession.create(forward, options),
-      ort.InferenceSession.create(gradient, options),
       pathGradient ? ort.InferenceSession.create(pathGradient, options) : undefined,
     ]);
-    const engine = new OnnxEngine(ort, f, g, p, chain, opts.chunk ?? 256);
+    const engine = new OnnxEngine(ort, f, { bytes: gradient, options }, p, chain, opts.chunk ?? 256);
     if (!p) engine.pathGradients = undefined;
     return engine;
   }
@@ -136,7 +139,9 @@ export class OnnxEngine implements GradientSource {
     const out = new Float32Array(n * size);
     for (let start = 0; start < n; start += this.chunk) {
       const count = Math.min(this.chunk, n - start);
-      const result = await this.gradient.run({ velocity_map: this.tensor(stacked, start, count) });
+      const result = await (await this.gradientSession()).run({
+        velocity_map: this.tensor(stacked, start, count),
+      });
       out.set(result.input_gradient.data as Float32Array, start * size);
       for (const t of Object.values(result)) t.dispose();
     }
@@ -164,7 +169,15 @@ export class OnnxEngine implements GradientSource {
     return out;
   };
 
+  private gradient?: Promise<InferenceSession>;
+
+  private gradientSession(): Promise<InferenceSession> {
+    this.gradient ??= this.ort.InferenceSession.create(this.gradientModel.bytes, this.gradientModel.options);
+    return this.gradient;
+  }
+
   async dispose(): Promise<void> {
-    await Promise.all([this.forward.release(), this.gradient.release(), this.path?.release()]);
+    const gradient = await this.gradient?.catch(() => undefined);
+    await Promise.all([this.forward.release(), gradient?.release(), this.path?.release()]);
   }
 }
