@@ -7,6 +7,7 @@
  * binding only moves the choice down the list. `GALSPIN_BACKEND` names a backend to insist on.
  */
 import * as tfjs from '@tensorflow/tfjs';
+import { setNativeTraining } from './native-training.ts';
 import { registerWasmConv2DBackpropFilter } from './wasm-kernels/conv2d-backprop-filter.ts';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
@@ -16,6 +17,8 @@ export const BACKEND_ORDER: readonly BackendName[] = ['tensorflow-gpu', 'tensorf
 export interface Backend {
   name: BackendName;
   tf: typeof tfjs;
+  /** Whether training runs libtensorflow's fused ReluGrad, FusedBatchNorm and Adam kernels. */
+  nativeKernels: boolean;
   /** Why each better backend was skipped (empty when the first choice worked). */
   skipped: { name: BackendName; reason: string }[];
 }
@@ -28,6 +31,11 @@ export class BackendError extends Error {
 export interface InitBackendOptions {
   /** Where the one-line "backend: …" notice goes; default stderr. Pass `() => {}` to silence. */
   log?: (line: string) => void;
+  /**
+   * Train with libtensorflow's fused kernels (native-training.ts) on the tensorflow backends.
+   * Default: on, unless GALSPIN_NATIVE_KERNELS=off.
+   */
+  nativeKernels?: boolean;
 }
 
 let current: Backend | undefined;
@@ -36,6 +44,14 @@ export function parseBackendPreference(value: string): BackendPreference {
   const v = value.trim().toLowerCase();
   if (v === 'auto' || (BACKEND_ORDER as readonly string[]).includes(v)) return v as BackendPreference;
   throw new BackendError(`GALSPIN_BACKEND=${value}: expected auto, ${BACKEND_ORDER.join(', ')}`);
+}
+
+/** GALSPIN_NATIVE_KERNELS: on (default) or off. */
+export function parseNativeKernels(value: string | undefined): boolean {
+  const v = (value ?? 'on').trim().toLowerCase();
+  if (v === 'on' || v === '1' || v === 'true') return true;
+  if (v === 'off' || v === '0' || v === 'false') return false;
+  throw new BackendError(`GALSPIN_NATIVE_KERNELS=${value}: expected on or off`);
 }
 
 // A variable specifier keeps TypeScript and bundlers from resolving the optional package.
@@ -81,18 +97,23 @@ export async function initBackend(
   opts: InitBackendOptions = {},
 ): Promise<Backend> {
   const wanted = parseBackendPreference(pref);
-  if (current && (wanted === 'auto' || wanted === current.name)) return current;
+  const native = opts.nativeKernels ?? parseNativeKernels(process.env.GALSPIN_NATIVE_KERNELS);
+  if (current && (wanted === 'auto' || wanted === current.name)) {
+    current.nativeKernels = setNativeTraining(tfjs, native);
+    return current;
+  }
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
   const candidates = wanted === 'auto' ? BACKEND_ORDER : [wanted];
   const skipped: Backend['skipped'] = [];
   for (const name of candidates) {
     try {
       await tryStart(name);
-      current = { name, tf: tfjs, skipped };
+      current = { name, tf: tfjs, skipped, nativeKernels: setNativeTraining(tfjs, native) };
       const why = skipped.length
         ? ` (skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`
         : '';
-      log(`galspin: TensorFlow.js backend ${name}${wanted === 'auto' ? why : ''}`);
+      const kernels = current.nativeKernels ? ', native training kernels' : '';
+      log(`galspin: TensorFlow.js backend ${name}${kernels}${wanted === 'auto' ? why : ''}`);
       return current;
     } catch (err) {
       skipped.push({ name, reason: firstLine(err) });

@@ -8,6 +8,8 @@
  * sigmoid, so Integrated Gradients can differentiate the logit without sigmoid saturation.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { nativeAdam } from './native-adam.ts';
+import { nativeTrainingActive } from './native-training.ts';
 
 export interface ModelConfig {
   /** Side of the square input map in pixels. */
@@ -112,7 +114,11 @@ export function buildModel(tf: typeof tfjs, config: Partial<ModelConfig> = {}): 
   return tf.model({ inputs: input, outputs: probability, name: 'galspin_cnn' });
 }
 
-/** Adam + binary cross-entropy + accuracy, as in the paper's code. */
+/**
+ * Adam + binary cross-entropy + accuracy, as in the paper's code. Adam is libtensorflow's fused
+ * kernel while native training is on (native-adam.ts), else tfjs's; the two give the same update.
+ * The model owns its optimiser, so `model.dispose()` frees the Adam moments too.
+ */
 export function compileModel(
   tf: typeof tfjs,
   model: tfjs.LayersModel,
@@ -120,10 +126,14 @@ export function compileModel(
 ): void {
   const c = resolveConfig(config);
   model.compile({
-    optimizer: tf.train.adam(c.learningRate, c.beta1),
+    optimizer: nativeTrainingActive(tf)
+      ? nativeAdam(tf, c.learningRate, c.beta1)
+      : tf.train.adam(c.learningRate, c.beta1),
     loss: 'binaryCrossentropy',
     metrics: ['accuracy'],
   });
+  // tfjs-layers frees only optimisers it created from a name; this one was made for this model.
+  (model as unknown as { isOptimizerOwned: boolean }).isOptimizerOwned = true;
 }
 
 /** A model sharing `model`'s weights whose output is the pre-sigmoid logit (for IG and calibration). */
