@@ -99,7 +99,7 @@ export async function initBackend(
   const wanted = parseBackendPreference(pref);
   const native = opts.nativeKernels ?? parseNativeKernels(process.env.GALSPIN_NATIVE_KERNELS);
   if (current && (wanted === 'auto' || wanted === current.name)) {
-    current.nativeKernels = setNativeTraining(tfjs, native);
+    current.nativeKernels = setNativeTraining(tfjs, native, { oneDnn: current.name === 'tensorflow' });
     return current;
   }
   const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
@@ -108,7 +108,12 @@ export async function initBackend(
   for (const name of candidates) {
     try {
       await tryStart(name);
-      current = { name, tf: tfjs, skipped, nativeKernels: setNativeTraining(tfjs, native) };
+      current = {
+        name,
+        tf: tfjs,
+        skipped,
+        nativeKernels: setNativeTraining(tfjs, native, { oneDnn: name === 'tensorflow' }),
+      };
       const why = skipped.length
         ? ` (skipped ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')})`
         : '';

@@ -2,6 +2,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.ts';
 import { nativeAdam } from './native-adam.ts';
+import { probeOneDnnMaxPool } from './native-maxpool.ts';
 import { nativeBackend, nativeTrainingActive, setNativeTraining } from './native-training.ts';
 import { buildModel, compileModel } from './network.ts';
 
@@ -40,11 +41,31 @@ function expectClose(a: ArrayLike<number>, b: ArrayLike<number>, rel: number): v
   expect(diff).toBeLessThanOrEqual(rel * Math.max(scale, 1e-6));
 }
 
+/** The libtensorflow ops `work` runs, in order (its result is disposed). */
+function opsRun(work: () => tfjs.Tensor | tfjs.Tensor[]): string[] {
+  const b = nativeBackend(tf) as unknown as Record<string, (name: string, ...rest: unknown[]) => unknown>;
+  const names: string[] = [];
+  const methods = ['executeSingleOutput', 'executeMultipleOutputs'] as const;
+  for (const m of methods) {
+    const original = b[m];
+    b[m] = (name: string, ...rest: unknown[]) => {
+      names.push(name);
+      return original.call(b, name, ...rest);
+    };
+  }
+  try {
+    tf.dispose(work());
+  } finally {
+    for (const m of methods) delete b[m];
+  }
+  return names;
+}
+
 /** Runs `work` with the native kernels off, then on; returns both results as plain arrays. */
 function offThenOn<T>(work: () => T): [T, T] {
   setNativeTraining(tf, false);
   const off = work();
-  setNativeTraining(tf, true);
+  setNativeTraining(tf, true, { oneDnn: true });
   const on = work();
   return [off, on];
 }
@@ -54,7 +75,7 @@ describe.skipIf(!haveNative)('native training kernels (tfjs-node)', () => {
     expect(nativeBackend(tf)).toBeDefined();
   });
   afterAll(() => {
-    setNativeTraining(tf, true);
+    setNativeTraining(tf, true, { oneDnn: true });
   });
 
   it('switch on and off, and initBackend turns them on and names them in its log line', async () => {
@@ -69,10 +90,10 @@ describe.skipIf(!haveNative)('native training kernels (tfjs-node)', () => {
       false,
     );
     expect(nativeTrainingActive(tf)).toBe(false);
-    setNativeTraining(tf, true);
+    setNativeTraining(tf, true, { oneDnn: true });
   });
 
-  it('Relu gradient: one ReluGrad kernel, the same values as dy·step(x), 0 at x = 0', async () => {
+  it('Relu gradient: one ReluGrad kernel, the same values as dy·step(x), 0 at x = 0', () => {
     const x = tf.tensor1d([-2, -0.5, 0, 0, 1e-30, 0.5, 3, Number.NaN]);
     const dy = tf.tensor1d([1, 2, 3, 4, 5, 6, 7, 8]);
     const grad = () => {
@@ -84,20 +105,64 @@ describe.skipIf(!haveNative)('native training kernels (tfjs-node)', () => {
     const [off, on] = offThenOn(grad);
     expect(on.slice(0, 7)).toEqual([0, 0, 0, 0, 5, 6, 7]);
     expect(on.slice(0, 7)).toEqual(off.slice(0, 7));
-    // The kernel really changed: tf.profile sees ReluGrad and no Step.
-    const info = await tf.profile(() => {
-      tf.grad((t: tfjs.Tensor) => tf.relu(t).sum())(x);
-    });
-    // (tf.profile lists engine kernels only; ReluGrad goes straight to libtensorflow.)
-    const names = info.kernels.map((k) => k.name);
-    expect(names).not.toContain('Step');
-    setNativeTraining(tf, false);
-    const tfjsInfo = await tf.profile(() => {
-      tf.grad((t: tfjs.Tensor) => tf.relu(t).sum())(x);
-    });
-    setNativeTraining(tf, true);
-    expect(tfjsInfo.kernels.map((k) => k.name)).toContain('Step');
+    // The kernels really changed: one ReluGrad instead of tfjs's Step chain.
+    const [offOps, onOps] = offThenOn(() => opsRun(() => tf.grad((t: tfjs.Tensor) => tf.relu(t).sum())(x)));
+    expect(onOps).toContain('ReluGrad');
+    expect(onOps).not.toContain('Select');
+    expect(offOps).not.toContain('ReluGrad');
     tf.dispose([x, dy]);
+  });
+
+  it('MaxPool gradient: oneDNN kernels on x86, identical to MaxPoolGrad, ties and odd sizes included', () => {
+    const b = nativeBackend(tf);
+    expect(b && probeOneDnnMaxPool(tf, b)).toBe(process.arch === 'x64');
+    // With the kernels on, libtensorflow's MaxPoolGrad no longer runs.
+    const probe = tf.ones([1, 4, 4, 1]) as tfjs.Tensor4D;
+    const [offOps, onOps] = offThenOn(() =>
+      opsRun(() => tf.grad((t: tfjs.Tensor) => tf.sum(tf.maxPool(t as tfjs.Tensor4D, 2, 2, 'valid')))(probe)),
+    );
+    expect(offOps).toContain('MaxPoolGrad');
+    if (process.arch === 'x64') {
+      expect(onOps).toContain('_MklNativeMaxPoolGrad');
+      expect(onOps).not.toContain('MaxPoolGrad');
+    }
+    probe.dispose();
+    const cases: {
+      shape: [number, number, number, number];
+      filter: number;
+      stride: number;
+      pad: 'valid' | 'same';
+    }[] = [
+      { shape: [4, 38, 38, 8], filter: 2, stride: 2, pad: 'valid' }, // Table 1's first pool
+      { shape: [3, 17, 17, 5], filter: 2, stride: 2, pad: 'valid' }, // odd: the last row/column drop out
+      { shape: [2, 9, 7, 3], filter: 3, stride: 2, pad: 'same' }, // overlapping windows, padding
+    ];
+    for (const { shape, filter, stride, pad } of cases) {
+      // ReLU'd input: a third of the cells are 0, so many windows tie.
+      const x = tf.relu(tf.randomNormal(shape, 0, 1, 'float32', 7));
+      const w = tf.randomNormal(
+        tf.maxPool(x as tfjs.Tensor4D, filter, stride, pad).shape,
+        0,
+        1,
+        'float32',
+        8,
+      );
+      const grad = () =>
+        tf.tidy(() =>
+          tf
+            .grad((t: tfjs.Tensor) => tf.sum(tf.mul(tf.maxPool(t as tfjs.Tensor4D, filter, stride, pad), w)))(
+              x,
+            )
+            .dataSync(),
+        );
+      const [off, on] = offThenOn(grad);
+      // Non-overlapping windows route each gradient to one cell: bit-identical. Overlapping ones
+      // sum contributions, possibly in another order.
+      if (filter === stride) expect(Array.from(on)).toEqual(Array.from(off));
+      else expectClose(on, off, 1e-6);
+      expect(Array.from(on).filter((v) => v !== 0).length).toBeGreaterThan(0);
+      tf.dispose([x, w]);
+    }
   });
 
   it('BatchNormalization in training mode: output, all three gradients and the moving statistics', () => {

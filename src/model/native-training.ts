@@ -21,6 +21,7 @@
  * acts on backends without a libtensorflow binding (wasm, cpu).
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { oneDnnMaxPoolGradient, probeOneDnnMaxPool } from './native-maxpool.ts';
 
 type Tf = typeof tfjs;
 
@@ -38,6 +39,7 @@ export interface NativeBackend {
     TF_ATTR_STRING: number;
     TF_ATTR_BOOL: number;
     TF_ATTR_SHAPE: number;
+    TF_ATTR_INT: number;
     TF_FLOAT: number;
   };
   executeSingleOutput(name: string, attrs: OpAttr[], inputs: tfjs.Tensor[]): tfjs.Tensor;
@@ -58,27 +60,41 @@ function floatType(b: NativeBackend, name: string): OpAttr {
 
 let active = false;
 let tfjsReluGradient: tfjs.GradConfig | undefined;
+let tfjsMaxPoolGradient: tfjs.GradConfig | undefined;
 
 /** Whether {@link setNativeTraining} switched the native training kernels on. */
 export function nativeTrainingActive(tf: Tf): boolean {
   return active && nativeBackend(tf) !== undefined;
 }
 
+export interface NativeTrainingOptions {
+  /**
+   * Use the oneDNN max-pool gradient (native-maxpool.ts) when this libtensorflow has it. Only on
+   * the CPU backend: on tfjs-node-gpu those kernels would pull tensors back to the host.
+   */
+  oneDnn?: boolean;
+}
+
 /**
  * Switches the native training kernels on or off for the process: the Relu gradient
- * ({@link nativeReluGradient}), training-mode BatchNormalization ({@link fusedBatchNormTraining})
- * and, through `compileModel`, Adam ({@link nativeAdam}). Off restores tfjs's own code. Returns
- * whether they are now active (never on backends without libtensorflow).
+ * ({@link nativeReluGradient}), training-mode BatchNormalization ({@link fusedBatchNormTraining}),
+ * the oneDNN MaxPool gradient where available (native-maxpool.ts) and, through `compileModel`,
+ * Adam (native-adam.ts). Off restores tfjs's own code. Returns whether they are now active (never
+ * on backends without libtensorflow).
  */
-export function setNativeTraining(tf: Tf, on: boolean): boolean {
+export function setNativeTraining(tf: Tf, on: boolean, opts: NativeTrainingOptions = {}): boolean {
   patchBatchNormalizationForNativeTraining(tf);
   tfjsReluGradient ??= tf.getGradient('Relu');
-  const want = on && nativeBackend(tf) !== undefined;
-  if (want !== active) {
-    if (want) tf.registerGradient(nativeReluGradient(tf));
-    else if (tfjsReluGradient !== undefined) tf.registerGradient(tfjsReluGradient);
-    active = want;
-  }
+  tfjsMaxPoolGradient ??= tf.getGradient('MaxPool');
+  const b = nativeBackend(tf);
+  const want = on && b !== undefined;
+  tf.registerGradient(want ? nativeReluGradient(tf) : tfjsReluGradient);
+  tf.registerGradient(
+    want && opts.oneDnn === true && probeOneDnnMaxPool(tf, b)
+      ? oneDnnMaxPoolGradient(b, tfjsMaxPoolGradient)
+      : tfjsMaxPoolGradient,
+  );
+  active = want;
   return active;
 }
 
