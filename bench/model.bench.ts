@@ -3,7 +3,9 @@
  * available TensorFlow.js backend, against Keras measured in the same run on the same machine.
  *
  *   inference  maps/s     model.predict over N maps (batch 256), after two warm-up batches
- *   training   samples/s  model.fit, one epoch, batch 32, after a warm-up epoch
+ *   training   samples/s  model.fit, batch 32: a warm-up epoch, then 5 timed epochs of 1024 samples;
+ *                         the median epoch is reported, with the slowest and fastest (Keras's
+ *                         per-epoch speed is bimodal on this machine, so one epoch is not enough)
  *   IG         maps/s     64 maps × 50 right-Riemann steps on the logit, chunks of 128, timed on
  *                         the second of two identical runs on every side (steady state; the
  *                         Keras peer's tf.function is traced by the first) (the same
@@ -16,10 +18,12 @@
  * tensorflow-cpu==2.21.0` from the local mirror). Goals: inference ≥ 1.5× Keras, training ≥ 1.0×,
  * IG time ≤ 1.0×.
  *
- *   npm run bench:model [-- --backends=onnx,tensorflow,tensorflow+relu-grad,wasm,cpu] [--quick] [--no-keras] [--json]
+ *   npm run bench:model [-- --backends=onnx,tensorflow,tensorflow+tfjs-kernels,wasm,cpu] [--quick] [--no-keras] [--json]
  *   npm run bench:model -- --ig-sweep [--backend=tensorflow]   completeness gap vs rule and steps
  *
- * `+relu-grad` registers galspin's one-op Relu gradient (registerFastReluGradient) for that child.
+ * `tensorflow` trains with galspin's native kernels (native-training.ts: ReluGrad, FusedBatchNormV3,
+ * oneDNN max-pool gradient, ResourceApplyAdam); `tensorflow+tfjs-kernels` is the same backend with
+ * them off (GALSPIN_NATIVE_KERNELS=off), i.e. tfjs's own composite ops.
  * `onnx` is galspin's CPU serving engine (src/model/onnx): the same weights exported to ONNX and run
  * on ONNX Runtime, with IG through its hand-written input-gradient graph. It serves; it does not train.
  */
@@ -27,7 +31,6 @@ import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as tfjs from '@tensorflow/tfjs';
-import { registerFastReluGradient } from '../src/model/attribution-forward.ts';
 import {
   type GradientSource,
   integratedGradients,
@@ -40,25 +43,37 @@ import type { QuadratureRule } from '../src/model/quadrature.ts';
 
 type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 /**
- * A backend, optionally with galspin's one-op Relu gradient registered for the whole process, or
- * `onnx`: galspin's ONNX Runtime serving engine (inference and IG; training stays on tfjs).
+ * A backend (tensorflow with galspin's native training kernels), `tensorflow+tfjs-kernels` (the
+ * same without them), or `onnx`: galspin's ONNX Runtime serving engine (inference and IG; training
+ * stays on tfjs).
  */
-type Variant = BackendName | `${BackendName}+relu-grad` | 'onnx';
+type Variant = BackendName | 'tensorflow+tfjs-kernels' | 'onnx';
 
 interface Sizes {
   inferMaps: number;
   inferBatch: number;
   trainSamples: number;
   trainBatch: number;
+  /** Timed training epochs (after one warm-up epoch); the median is reported. */
+  trainEpochs: number;
   igMaps: number;
   igSteps: number;
   igChunk: number;
 }
 
+/** Median epoch of `epochs` timed ones; `perEpoch` lists every epoch's samples/s. */
+interface Training {
+  samples: number;
+  batch: number;
+  seconds: number;
+  samplesPerSec: number;
+  perEpoch: number[];
+}
+
 interface ChildResult {
   backend: string;
   inference?: { maps: number; batch: number; seconds: number; mapsPerSec: number };
-  training?: { samples: number; batch: number; seconds: number; samplesPerSec: number };
+  training?: Training;
   ig?: { maps: number; steps: number; chunk: number; seconds: number; mapsPerSec: number; medianGap: number };
   igDefault?: {
     maps: number;
@@ -76,13 +91,13 @@ interface KerasResult {
   keras: string;
   params: number;
   inference: { mapsPerSec: number; seconds: number; maps: number; batch: number };
-  training: { samplesPerSec: number; seconds: number; samples: number; batch: number };
+  training: Training;
   ig: { mapsPerSec: number; seconds: number; maps: number; steps: number; medianGap: number };
 }
 
 function sizesFor(backend: BackendName, quick: boolean): Sizes {
   const s = quick ? 0.25 : 1;
-  const base = { inferBatch: 256, trainBatch: 32, igSteps: 50, igChunk: 128 };
+  const base = { inferBatch: 256, trainBatch: 32, trainEpochs: quick ? 2 : 5, igSteps: 50, igChunk: 128 };
   switch (backend) {
     case 'tensorflow':
       return { ...base, inferMaps: 4096 * s, trainSamples: 1024 * s, igMaps: Math.max(16, 64 * s) };
@@ -108,13 +123,19 @@ function randomNormal(n: number, seed: number): Float32Array {
 
 const now = () => performance.now() / 1000;
 
+function medianEpoch(perEpoch: number[], samples: number, batch: number): Training {
+  const sorted = [...perEpoch].sort((a, b) => a - b);
+  const mid = sorted.length >> 1;
+  const samplesPerSec = sorted.length % 2 ? sorted[mid] : (sorted[mid - 1] + sorted[mid]) / 2;
+  return { samples, batch, seconds: samples / samplesPerSec, samplesPerSec, perEpoch };
+}
+
 /** Runs inside the child process: one backend, all three measurements. */
 async function measure(variant: Variant, sizes: Sizes): Promise<ChildResult> {
   if (variant === 'onnx') return measureOnnx(sizes);
   const { initBackend } = await import('../src/model/backend.ts');
   const [backend, extra] = variant.split('+') as [BackendName, string | undefined];
-  const { tf, name } = await initBackend(backend, { log: () => {} });
-  if (extra === 'relu-grad') registerFastReluGradient(tf);
+  const { tf, name } = await initBackend(backend, { log: () => {}, nativeKernels: extra !== 'tfjs-kernels' });
   const result: ChildResult = { backend: extra ? `${name}+${extra}` : name };
   const model = buildModel(tf);
   compileModel(tf, model);
@@ -146,11 +167,14 @@ async function measure(variant: Variant, sizes: Sizes): Promise<ChildResult> {
     const wx = x.slice(0, sizes.trainBatch * 4);
     const wy = y.slice(0, sizes.trainBatch * 4);
     await model.fit(wx, wy, { batchSize: sizes.trainBatch, epochs: 1, verbose: 0 });
-    const t = now();
-    await model.fit(x, y, { batchSize: sizes.trainBatch, epochs: 1, verbose: 0, shuffle: true });
-    const seconds = now() - t;
+    const perEpoch: number[] = [];
+    for (let e = 0; e < sizes.trainEpochs; e++) {
+      const t = now();
+      await model.fit(x, y, { batchSize: sizes.trainBatch, epochs: 1, verbose: 0, shuffle: true });
+      perEpoch.push(n / (now() - t));
+    }
     tf.dispose([x, y, wx, wy]);
-    result.training = { samples: n, batch: sizes.trainBatch, seconds, samplesPerSec: n / seconds };
+    result.training = medianEpoch(perEpoch, n, sizes.trainBatch);
   }
 
   if (sizes.igMaps > 0)
@@ -283,6 +307,7 @@ async function runKeras(quick: boolean): Promise<KerasResult | { error: string }
     script,
     `--infer-maps=${4096 * s}`,
     `--train-samples=${1024 * s}`,
+    `--train-epochs=${quick ? 2 : 5}`,
     `--ig-maps=${Math.max(16, 64 * s)}`,
   ]);
   const parsed = lastJson<KerasResult>(r.stdout);
@@ -299,11 +324,14 @@ const LIMITS_NOTE = `What limits each figure (same 2-core AVX-512 machine, 2026-
              ~80 % of the CPU's FP32 peak (65.6 MFLOP per map). More would need fewer FLOPs
              (Winograd, lower precision), not a faster runtime. tfjs-layers itself runs eagerly, one
              libtensorflow op at a time, each oneDNN op reordering its layout in and out.
-  training:  TensorFlow.js trains (ONNX Runtime for Node has no training API). Per sample it is no
-             faster at batch 128 than at 32, so it is kernel time, not JS dispatch. tf.profile of a
-             batch-32 step: convolutions and their gradients 27 %, Multiply 19 %, BatchNorm 11 % plus
-             its composite gradient (Sum, Add, RealDiv, Sub), MaxPoolGrad 11 %: elementwise work
-             that Keras's graph fuses (FusedBatchNormGradV3, ReluGrad), run here op by op.
+  training:  TensorFlow.js trains (ONNX Runtime for Node has no training API), eagerly, one
+             libtensorflow op at a time. galspin replaces tfjs's composite ops with the kernels
+             Keras's graph runs (native-training.ts): ReluGrad, FusedBatchNormV3/GradV3,
+             ResourceApplyAdam, and oneDNN's max pool with its workspace (Eigen's eager MaxPoolGrad
+             alone was ~12 ms of a ~70 ms step). What is left of a batch-32 step (~52 ms): the
+             convolutions and their two gradients ~25 ms (oneDNN, near the FP32 peak), ~300 other
+             libtensorflow ops ~24 ms, tfjs-layers' JavaScript ~9 ms. At batch 1 a step still costs
+             ~23 ms: that fixed per-op cost is what a compiled graph saves Keras.
   IG:        ONNX Runtime runs a hand-written path graph: the first block once per map (its conv is
              linear in α, its pool's argmax fixed), then per node blocks 2-3 forward and back
              (flipped-kernel convolutions, window-max and ReLU masks, and the layout reorders those
@@ -364,7 +392,7 @@ async function main(): Promise<void> {
   const backends = (backendsArg?.split(',') ?? [
     'onnx',
     'tensorflow',
-    'tensorflow+relu-grad',
+    'tensorflow+tfjs-kernels',
     'wasm',
     'cpu',
   ]) as Variant[];
@@ -398,6 +426,13 @@ async function main(): Promise<void> {
     console.log(
       `${`keras ${k.keras}`.padEnd(12)} ${fmt(k.inference.mapsPerSec).padStart(13)} ${fmt(k.training.samplesPerSec).padStart(13)} ${fmt(k.ig.mapsPerSec, 2).padStart(16)} ${fmt(igPer64, 2).padStart(12)} ${'—'.padStart(18)}  ${fmt(k.ig.medianGap * 100, 2)}%`,
     );
+  }
+  console.log('\nTraining, samples/s of each timed epoch (the table shows the median):');
+  for (const r of [...results, ...(k ? [{ backend: `keras ${k.keras}`, training: k.training }] : [])]) {
+    if (r.training?.perEpoch)
+      console.log(`  ${r.backend.padEnd(24)} ${r.training.perEpoch.map((v) => fmt(v, 0)).join(' ')}`);
+  }
+  if (k) {
     console.log('\nRatios against Keras (goal: inference ≥ 1.5×, training ≥ 1.0×, IG time ≤ 1.0×):');
     for (const r of results) {
       if (r.error || !r.inference) continue;

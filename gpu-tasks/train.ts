@@ -13,7 +13,9 @@ import { retrain, retrainDeps } from '../src/pipeline/retrain.ts';
 
 const env = parseEnv(TrainEnv);
 const log = jsonLogger('galspin-train');
-const backend = await initBackend(env.GALSPIN_BACKEND);
+const backend = await initBackend(env.GALSPIN_BACKEND, {
+  nativeKernels: env.GALSPIN_NATIVE_KERNELS === 'on',
+});
 const ports = awsPorts(env);
 const full = process.env.GALSPIN_TRAIN_FULL !== '0';
 const r = await retrain(retrainDeps(backend, ports, log), {

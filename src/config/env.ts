@@ -79,6 +79,8 @@ export const TrainEnv = PipelineEnv.pick(CLASSIFY_SIDE).extend({
   GALSPIN_SPLIT_SEED: intFromEnv(1, 0, 2 ** 31 - 1),
   GALSPIN_RECLASSIFY: z.enum(['0', '1']).default('0'),
   GALSPIN_BACKEND: backendChoice,
+  /** libtensorflow's fused training kernels on tfjs-node (src/model/native-training.ts). */
+  GALSPIN_NATIVE_KERNELS: z.enum(['on', 'off']).default('on'),
 });
 export type TrainEnv = z.infer<typeof TrainEnv>;
 

@@ -259,16 +259,3 @@ export async function logitsOf(
   }
   return out;
 }
-
-/**
- * Replaces tfjs's Relu gradient, dy · step(x), by dy · sign(relu(x)) for every model in the process
- * (training included). Same values (the subgradient at 0 is 0 in both); on tfjs-node step() costs
- * five kernels per call, sign() one. Opt-in: callers (backend set-up, benchmarks) decide.
- */
-export function registerFastReluGradient(tf: Tf): void {
-  tf.registerGradient({
-    kernelName: 'Relu',
-    outputsToSave: [true],
-    gradFunc: (dy, saved) => ({ x: () => tf.mul(dy as tfjs.Tensor, tf.sign(saved[0])) }),
-  });
-}

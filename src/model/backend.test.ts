@@ -1,11 +1,20 @@
 import { describe, expect, it } from 'vitest';
-import { BACKEND_ORDER, BackendError, initBackend, parseBackendPreference } from './backend.ts';
+import {
+  BACKEND_ORDER,
+  BackendError,
+  initBackend,
+  parseBackendPreference,
+  parseNativeKernels,
+} from './backend.ts';
 
 describe('initBackend', () => {
   it('parses GALSPIN_BACKEND values and rejects unknown names', () => {
     expect(parseBackendPreference('AUTO')).toBe('auto');
     expect(parseBackendPreference(' wasm ')).toBe('wasm');
     expect(() => parseBackendPreference('cuda')).toThrow(BackendError);
+    expect(parseNativeKernels(undefined)).toBe(true);
+    expect(parseNativeKernels(' OFF ')).toBe(false);
+    expect(() => parseNativeKernels('fast')).toThrow(/GALSPIN_NATIVE_KERNELS=fast: expected on or off/);
   });
 
   it('auto picks the best available backend in the documented order and logs it', async () => {

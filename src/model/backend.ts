@@ -49,8 +49,7 @@ export function parseBackendPreference(value: string): BackendPreference {
 /** GALSPIN_NATIVE_KERNELS: on (default) or off. */
 export function parseNativeKernels(value: string | undefined): boolean {
   const v = (value ?? 'on').trim().toLowerCase();
-  if (v === 'on' || v === '1' || v === 'true') return true;
-  if (v === 'off' || v === '0' || v === 'false') return false;
+  if (v === 'on' || v === 'off') return v === 'on';
   throw new BackendError(`GALSPIN_NATIVE_KERNELS=${value}: expected on or off`);
 }
 
