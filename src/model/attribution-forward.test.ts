@@ -1,11 +1,6 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import {
-  chainOf,
-  dropoutMask,
-  forwardLogit,
-  type Tf,
-} from './attribution-forward.ts';
+import { chainOf, dropoutMask, forwardLogit, type Tf } from './attribution-forward.ts';
 import { buildToyModel } from './attribution-testkit.ts';
 import { initBackend } from './backend.ts';
 
