@@ -61,7 +61,7 @@ export function probeOneDnnMaxPool(tf: Tf, b: NativeBackend): boolean {
 }
 
 /** A MaxPool gradient config that uses oneDNN for 2-D float32 pools with 'valid' or 'same' padding. */
-export function oneDnnMaxPoolGradient(b: NativeBackend, fallback: tfjs.GradConfig): tfjs.GradConfig {
+export function oneDnnMaxPoolGradient(tf: Tf, b: NativeBackend, fallback: tfjs.GradConfig): tfjs.GradConfig {
   const pair = (v: number | [number, number]): [number, number] => (Array.isArray(v) ? v : [v, v]);
   return {
     kernelName: 'MaxPool',
@@ -71,6 +71,8 @@ export function oneDnnMaxPoolGradient(b: NativeBackend, fallback: tfjs.GradConfi
       const { filterSize, strides, pad, dimRoundingMode } = attrs as unknown as tfjs.MaxPoolAttrs;
       const [x, y] = saved as [tfjs.Tensor4D, tfjs.Tensor4D];
       const plain =
+        // The backend this was registered for is still the one in use (not switched away by hand).
+        tf.backend() === (b as unknown) &&
         (pad === 'valid' || pad === 'same') &&
         dimRoundingMode == null &&
         x.dtype === 'float32' &&

@@ -1,24 +1,28 @@
 /**
  * Fused native kernels for training on tfjs-node (the `tensorflow` backends).
  *
- * tfjs runs libtensorflow one eager op at a time, and two pieces of Table 1's training step are
- * written in tfjs as chains of small elementwise ops that Keras's compiled graph never runs:
+ * tfjs runs libtensorflow one eager op at a time, and parts of Table 1's training step are written
+ * in tfjs as chains of small ops that Keras's compiled graph never runs:
  *
- * - the ReLU gradient, `dy · step(x)`, where tfjs-node's `step` alone is five kernels
- *   (IsNan, Greater, Fill, Select, Select) over the largest activation in the network;
+ * - the ReLU gradient, `dy · step(x)`, where tfjs-node's `step` is itself several kernels over the
+ *   largest activation in the network;
  * - training-mode BatchNormalization: `moments` (Mean, Sub, Square, Mean), an inference
  *   FusedBatchNorm, then tfjs's composite gradient through all of them (Multiply, Sum, Add,
- *   RealDiv, Sub, Rsqrt…).
+ *   RealDiv, Sub, Rsqrt…);
+ * - Adam, about fourteen elementwise ops per weight (native-adam.ts);
+ * - and one kernel that is slow rather than composite: Eigen's eager MaxPoolGrad
+ *   (native-maxpool.ts).
  *
- * TensorFlow has one kernel for each: `ReluGrad`, and `FusedBatchNormV3` / `FusedBatchNormGradV3`
- * in training mode (Ioffe & Szegedy 2015, eqs. in Alg. 1 and its backward pass), the very kernels
- * Keras's graph runs. This module calls them through the tfjs-node backend's eager `executeOp`.
- * Results agree with tfjs's own path to float32 round-off (tests in native-training.test.ts),
- * including the moving mean and the biased moving variance that tfjs-layers keeps.
+ * TensorFlow has one kernel for each, the very kernels Keras's graph runs: `ReluGrad`,
+ * `FusedBatchNormV3` / `FusedBatchNormGradV3` in training mode (Ioffe & Szegedy 2015, Alg. 1 and
+ * its backward pass), `ResourceApplyAdam`, and oneDNN's max pool with its workspace. This module
+ * calls them through the tfjs-node backend's eager `executeOp`. Results agree with tfjs's own path
+ * to float32 round-off (native-training.test.ts), including the moving mean and the biased moving
+ * variance that tfjs-layers keeps.
  *
- * Adam is the third such chain; it lives in native-adam.ts. `setNativeTraining` switches all three;
- * initBackend does so for the tensorflow backends unless GALSPIN_NATIVE_KERNELS=off. Nothing here
- * acts on backends without a libtensorflow binding (wasm, cpu).
+ * `setNativeTraining` switches all four; initBackend does so for the tensorflow backends unless
+ * GALSPIN_NATIVE_KERNELS=off. Nothing here acts on backends without a libtensorflow binding
+ * (wasm, cpu).
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { oneDnnMaxPoolGradient, probeOneDnnMaxPool } from './native-maxpool.ts';
@@ -91,7 +95,7 @@ export function setNativeTraining(tf: Tf, on: boolean, opts: NativeTrainingOptio
   tf.registerGradient(want ? nativeReluGradient(tf) : tfjsReluGradient);
   tf.registerGradient(
     want && opts.oneDnn === true && probeOneDnnMaxPool(tf, b)
-      ? oneDnnMaxPoolGradient(b, tfjsMaxPoolGradient)
+      ? oneDnnMaxPoolGradient(tf, b, tfjsMaxPoolGradient)
       : tfjsMaxPoolGradient,
   );
   active = want;
