@@ -37,6 +37,8 @@ export interface MetricsJson {
     stoppedEarly: boolean;
     trainSamplesPerEpoch: number;
     seconds: number;
+    /** log(slow/fast oversampling) added to the logit after training; absent in older cards. */
+    priorShift?: number;
   };
   thresholds: { fast: number; slow: number };
 }
@@ -110,7 +112,7 @@ ${leak}
 | slow | ${f3(t.perClass.slow.precision)} | ${f3(t.perClass.slow.recall)} | ${f3(t.perClass.slow.f1)} | ${t.perClass.slow.support} |
 
 Confusion: TP ${t.confusion.tp}, FP ${t.confusion.fp}, TN ${t.confusion.tn}, FN ${t.confusion.fn}.
-Calibration: temperature ${f3(t.calibration.temperature)} (fitted on validation), ECE ${f3(t.calibration.eceBefore)} → ${f3(t.calibration.eceAfter)}.
+Calibration: ${m.training.priorShift ? `logit shifted by ${f3(m.training.priorShift)} = log of the slow-rotator oversampling (prior correction), then ` : ''}temperature ${f3(t.calibration.temperature)} (fitted on validation), ECE ${f3(t.calibration.eceBefore)} → ${f3(t.calibration.eceAfter)}.
 False positives (slow called fast): ${t.falsePositives.join(', ') || 'none'}.
 False negatives (fast called slow): ${t.falseNegatives.join(', ') || 'none'}.
 

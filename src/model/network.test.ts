@@ -1,6 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from './backend.ts';
-import { buildModel, compileModel, logitModel, TABLE1_PARAMS } from './network.ts';
+import { buildModel, compileModel, logitModel, shiftLogit, TABLE1_PARAMS } from './network.ts';
 
 type Tf = Awaited<ReturnType<typeof initBackend>>['tf'];
 let tf: Tf;
@@ -71,6 +71,19 @@ describe('buildModel (Table 1)', () => {
       expect(v).toBeCloseTo(1 / (1 + Math.exp(-zv[i])), 5);
     });
     tf.dispose([x, p, z]);
+    model.dispose();
+  });
+
+  it('shiftLogit moves every logit by exactly the shift and leaves the other weights alone', () => {
+    const model = buildModel(tf, { seed: 3 });
+    const x = tf.randomNormal([4, 40, 40, 1], 0, 1, 'float32', 9);
+    const before = (logitModel(tf, model).predict(x) as ReturnType<Tf['tensor']>).dataSync().slice();
+    const conv = model.getLayer('conv1').getWeights()[0].dataSync().slice();
+    shiftLogit(tf, model, Math.log(7));
+    const after = (logitModel(tf, model).predict(x) as ReturnType<Tf['tensor']>).dataSync();
+    before.forEach((z, i) => expect(after[i] - z).toBeCloseTo(Math.log(7), 5));
+    expect(Array.from(model.getLayer('conv1').getWeights()[0].dataSync())).toEqual(Array.from(conv));
+    tf.dispose(x);
     model.dispose();
   });
 

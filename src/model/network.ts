@@ -141,6 +141,18 @@ export function logitModel(tf: typeof tfjs, model: tfjs.LayersModel): tfjs.Layer
   return tf.model({ inputs: model.inputs, outputs: model.getLayer('logit').output as tfjs.SymbolicTensor });
 }
 
+/**
+ * Adds `shift` to the bias of the `logit` layer, so every logit moves by exactly `shift`. Used for
+ * the prior correction after training on an oversampled class (see train.ts).
+ */
+export function shiftLogit(tf: typeof tfjs, model: tfjs.LayersModel, shift: number): void {
+  const layer = model.getLayer('logit');
+  const [kernel, bias] = layer.getWeights();
+  const moved = tf.add(bias, shift);
+  layer.setWeights([kernel, moved]);
+  moved.dispose();
+}
+
 /** Total parameters, trainable and not (BatchNorm moving statistics count, as in Keras' summary). */
 export function countParams(model: tfjs.LayersModel): number {
   return model.countParams();

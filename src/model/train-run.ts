@@ -68,6 +68,7 @@ export async function trainAndSave(
       stoppedEarly: result.stoppedEarly,
       trainSamplesPerEpoch: result.trainSamplesPerEpoch,
       seconds,
+      priorShift: result.priorShift,
     },
     thresholds: { ...DEFAULT_THRESHOLDS },
   };

@@ -31,10 +31,15 @@ describe('trainClassifier', () => {
     // 14 slow train galaxies oversampled ×3 to balance 42 fast: 42 + 42.
     expect(result.trainSamplesPerEpoch).toBe(84);
     expect(new Set(tensors).size).toBe(1);
+    // The slow oversampling (×3) is undone on the logit after training: a shift of log 3.
+    expect(result.priorShift).toBeCloseTo(Math.log(3), 12);
+    // Without that shift, the returned model is the best epoch's.
     const best = result.history.find((r) => r.epoch === result.bestEpoch);
     const pv = predictProbabilities(tf, result.model, result.validation.inputs, 40);
+    const unshifted = (p: number) => Math.log(p / (1 - p)) - result.priorShift >= 0;
     const valAcc =
-      pv.reduce((s, p, i) => s + ((p >= 0.5 ? 1 : 0) === result.validation.labels[i] ? 1 : 0), 0) / pv.length;
+      pv.reduce((s, p, i) => s + ((unshifted(p) ? 1 : 0) === result.validation.labels[i] ? 1 : 0), 0) /
+      pv.length;
     expect(valAcc).toBeCloseTo(best?.valAcc ?? -1, 10);
     for (const r of result.history) {
       expect(Number.isFinite(r.loss)).toBe(true);
@@ -57,6 +62,8 @@ describe('trainClassifier', () => {
     const leaked = result.test.ids.filter((id) => trained.has(id));
     expect(leaked.length).toBeGreaterThan(result.test.ids.length / 2);
     expect(result.validation).toBe(result.test);
+    // Its validation comes from the same oversampled pool as training: nothing to correct.
+    expect(result.priorShift).toBe(0);
     result.model.dispose();
   });
 });

@@ -5,6 +5,10 @@
  *   first; augment the training split only, with fresh random transforms each epoch and the minority
  *   class oversampled (7× cap, as the paper did for slow rotators); checkpointing, LR schedule and
  *   early stopping watch validation; the test split is returned untouched for the final evaluation.
+ *   Oversampling slow rotators k-fold teaches the network odds k times too high for them; the
+ *   logit is shifted back by log k after training (prior correction: King & Zeng 2001, Political
+ *   Analysis 9, 137, Sect. 4.1; Saerens et al. 2002, Neural Computation 14, 21), so probabilities
+ *   refer to the galaxies' own class mix, which validation and test keep.
  * - `paper`: the protocol of Chegeni et al. 2025's code — augment every labeled galaxy into a fixed
  *   pool (≈10× fast, ≈74× slow → 19,332 maps for their sample), THEN split the pool 70/15/15 at
  *   random, and let the "test" part drive checkpointing and early stopping. Rotated copies of one
@@ -15,7 +19,7 @@ import { deriveSeed, mulberry32 } from '../maps/random.ts';
 import { augmentedEpoch, augmentMap, balancingOversample, PAPER_AUGMENTATION } from './augment.ts';
 import { BestCheckpoint, EarlyStopping, type EpochRecord, ReduceLrOnPlateau } from './callbacks.ts';
 import type { LabeledMaps } from './data.ts';
-import { buildModel, compileModel, type ModelConfig, resolveConfig } from './network.ts';
+import { buildModel, compileModel, type ModelConfig, resolveConfig, shiftLogit } from './network.ts';
 import { type Split, shuffleInPlace, stratifiedSplit } from './split.ts';
 
 export type Protocol = 'honest' | 'paper';
@@ -71,6 +75,8 @@ export interface TrainResult {
   trainSamplesPerEpoch: number;
   /** Distinct galaxies behind the training maps. */
   trainGalaxies: string[];
+  /** log(slow copies / fast copies) added to the logit after training (0 without oversampling). */
+  priorShift: number;
 }
 
 export class TrainingError extends Error {
@@ -274,6 +280,8 @@ export async function trainClassifier(
     setLearningRate(model, lr);
   }
   restore(tf, model, bestWeights);
+  const priorShift = Math.log(oversample[0] / oversample[1]);
+  if (priorShift !== 0) shiftLogit(tf, model, priorShift);
   return {
     model,
     config,
@@ -285,5 +293,6 @@ export async function trainClassifier(
     test,
     trainSamplesPerEpoch,
     trainGalaxies: [...new Set(train.ids)],
+    priorShift,
   };
 }
