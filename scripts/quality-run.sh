@@ -53,7 +53,8 @@ if [[ ,$STAGES, == *,unknown,* ]]; then
 fi
 
 if [[ ${PUBLISH:-0} == 1 ]]; then
-  version=$(node -p "require('./$OUT/honest/metrics.json').modelVersion")
+  # OUT may be absolute or relative to the repository root.
+  version=$(node -p "require(require('node:path').resolve(process.argv[1], 'honest/metrics.json')).modelVersion" "$OUT")
   mkdir -p "models/$version" "models/$version-paper-protocol"
   cp "$OUT"/honest/{model.json,weights.bin,metrics.json,model-card.md,history.csv} "models/$version/"
   cp "$OUT"/honest/unknown-*.{csv,txt} "models/$version/" 2>/dev/null || true
