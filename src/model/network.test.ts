@@ -81,7 +81,9 @@ describe('buildModel (Table 1)', () => {
     const conv = model.getLayer('conv1').getWeights()[0].dataSync().slice();
     shiftLogit(tf, model, Math.log(7));
     const after = (logitModel(tf, model).predict(x) as ReturnType<Tf['tensor']>).dataSync();
-    before.forEach((z, i) => expect(after[i] - z).toBeCloseTo(Math.log(7), 5));
+    before.forEach((z, i) => {
+      expect(after[i] - z).toBeCloseTo(Math.log(7), 5);
+    });
     expect(Array.from(model.getLayer('conv1').getWeights()[0].dataSync())).toEqual(Array.from(conv));
     tf.dispose(x);
     model.dispose();
