@@ -213,9 +213,9 @@ const PATCHED = Symbol.for('galspin.nativeBatchNorm');
 
 /**
  * Routes tfjs-layers BatchNormalization in training mode through {@link fusedBatchNormTraining}
- * while native training is on, the backend is libtensorflow, and the layer normalises the last axis of a 4-D float32
- * input with both gamma and beta (Table 1 and every tuner variant). Anything else, and inference,
- * takes the original code. Idempotent.
+ * while native training is on, the backend is libtensorflow, and the layer normalises the last
+ * axis of a 4-D float32 input with both gamma and beta (Table 1 and every tuner variant). Anything
+ * else, and inference, takes the original code. Idempotent.
  */
 function patchBatchNormalizationForNativeTraining(tf: Tf): void {
   const proto = Object.getPrototypeOf(tf.layers.batchNormalization({})) as Record<string | symbol, unknown>;
