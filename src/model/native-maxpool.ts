@@ -41,8 +41,22 @@ function poolAttrs(
   ];
 }
 
-/** Whether this libtensorflow has the oneDNN max-pool kernels and runs them correctly. */
+const probed = new WeakMap<NativeBackend, boolean>();
+
+/**
+ * Whether this libtensorflow has the oneDNN max-pool kernels and runs them correctly. Probed once
+ * per backend: initBackend switches the kernels on each time it is called.
+ */
 export function probeOneDnnMaxPool(tf: Tf, b: NativeBackend): boolean {
+  let ok = probed.get(b);
+  if (ok === undefined) {
+    ok = runProbe(tf, b);
+    probed.set(b, ok);
+  }
+  return ok;
+}
+
+function runProbe(tf: Tf, b: NativeBackend): boolean {
   try {
     return tf.tidy(() => {
       const x = tf.tensor4d([1, 5, 3, 5, 0, 2, 2, 2, 7, 7, 1, 0, 4, 6, 6, 3], [1, 4, 4, 1]);

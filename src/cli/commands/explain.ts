@@ -9,7 +9,7 @@ import { IG_DEFAULTS } from '../../model/ig.ts';
 import { MAX_QUADRATURE_STEPS, QUADRATURE_RULES, type QuadratureRule } from '../../model/quadrature.ts';
 import { artifactsToModel, ModelStoreError, resolveModelDir } from '../../model/store.ts';
 import { integer } from '../args.ts';
-import { InputError, reportFileError } from '../errors.ts';
+import { asInputError, InputError, reportFileError } from '../errors.ts';
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
 
@@ -102,13 +102,7 @@ Example:
           format: Format;
         },
       ) => {
-        let resolved: Awaited<ReturnType<typeof resolveModelDir>>;
-        try {
-          resolved = await resolveModelDir(o.model);
-        } catch (err) {
-          if (err instanceof ModelStoreError) throw new InputError(err.message);
-          throw err;
-        }
+        const resolved = await asInputError(resolveModelDir(o.model), ModelStoreError);
         const { tf } = await initBackend();
         const model = await artifactsToModel(tf, resolved.artifacts).catch((err: Error) => {
           throw new InputError(`${resolved.dir}: cannot load model (${err.message.split('\n')[0]})`);

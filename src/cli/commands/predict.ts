@@ -3,11 +3,12 @@ import { DEFAULT_THRESHOLDS } from '../../config/index.ts';
 import { FitsError } from '../../fits/index.ts';
 import { MapError } from '../../maps/index.ts';
 import { initBackend } from '../../model/backend.ts';
+import { temperatureOf } from '../../model/calibration.ts';
 import { loadMapInputs, MapInputError } from '../../model/dataset.ts';
 import { checkThresholds, type Prediction, predictMaps, ThresholdError } from '../../model/predict.ts';
 import { artifactsToModel, ModelStoreError, resolveModelDir } from '../../model/store.ts';
 import { integer, unitInterval } from '../args.ts';
-import { InputError, UsageError } from '../errors.ts';
+import { asInputError, UsageError } from '../errors.ts';
 
 interface PredictCliOptions {
   model: string;
@@ -114,33 +115,16 @@ Examples:
         if (err instanceof ThresholdError) throw new UsageError(err.message);
         throw err;
       }
-      let resolved: Awaited<ReturnType<typeof resolveModelDir>>;
-      try {
-        resolved = await resolveModelDir(o.model);
-      } catch (err) {
-        if (err instanceof ModelStoreError) throw new InputError(err.message);
-        throw err;
-      }
-      let maps: Awaited<ReturnType<typeof loadMapInputs>>;
-      try {
-        maps = await loadMapInputs(inputs);
-      } catch (err) {
-        if (err instanceof MapInputError || err instanceof MapError || err instanceof FitsError) {
-          throw new InputError(err.message);
-        }
-        throw err;
-      }
+      const resolved = await asInputError(resolveModelDir(o.model), ModelStoreError);
+      const maps = await asInputError(loadMapInputs(inputs), MapInputError, MapError, FitsError);
       const { tf } = await initBackend();
       const model = await artifactsToModel(tf, resolved.artifacts);
-      const temperature = (
-        resolved.artifacts.metrics as { test?: { calibration?: { temperature?: number } } } | undefined
-      )?.test?.calibration?.temperature;
       const preds = await predictMaps(
         tf,
         model,
         maps.map((m) => m.input),
         {
-          temperature: temperature ?? 1,
+          temperature: temperatureOf(resolved.artifacts.metrics),
           thresholds,
           uncertaintyPasses: o.passes,
           uncertaintyMethod: o.uncertainty,
