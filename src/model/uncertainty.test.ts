@@ -1,12 +1,16 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Tf } from './attribution-forward.ts';
+import { logitsOf, stackInputs, type Tf } from './attribution-forward.ts';
 import { buildToyModel, toyDataset, trainOnToyMaps } from './attribution-testkit.ts';
 import { initBackend } from './backend.ts';
+import { sigmoid } from './calibration.ts';
 import {
+  DEFAULT_MC_PASSES,
   dihedralIndex,
   dihedralTransforms,
+  mapSeed,
   mcDropout,
+  mcDropoutFromLogits,
   predictiveUncertainty,
   testTimeAugmentation,
   UncertaintyError,
@@ -120,5 +124,80 @@ describe('test-time augmentation', () => {
     });
     expect(e.passes).toBe(24);
     expect(e.method).toBe('both');
+  });
+});
+
+describe('per-map dropout masks', () => {
+  it('mapSeed depends on the values only: copies agree, −0 is 0, one changed value or the base seed changes it', () => {
+    const x = toyDataset(1, 12)[0].input;
+    const copy = Float32Array.from(x);
+    expect(mapSeed(copy)).toBe(mapSeed(x));
+    expect(mapSeed(x.subarray(0))).toBe(mapSeed(x));
+    const zeros = new Float32Array(8);
+    const negZeros = zeros.map(() => -0);
+    expect(mapSeed(negZeros)).toBe(mapSeed(zeros));
+    const changed = Float32Array.from(x);
+    changed[777] += 1e-3;
+    expect(mapSeed(changed)).not.toBe(mapSeed(x));
+    expect(mapSeed(x, 2)).not.toBe(mapSeed(x, 1));
+    expect(Number.isInteger(mapSeed(x))).toBe(true);
+  });
+
+  it('the same map gets identical passes alone, in a bigger batch, at another position, in other chunks', async () => {
+    const maps = toyDataset(5, 13).map((m) => m.input);
+    const target = maps[2];
+    const alone = await mcDropout(tf, model, [target], { passes: 16, seed: 5 });
+    const inBatch = await mcDropout(tf, model, maps, { passes: 16, seed: 5 });
+    const reversed = await mcDropout(tf, model, [...maps].reverse(), { passes: 16, seed: 5 });
+    const twice = await mcDropout(tf, model, [target, maps[0], target], { passes: 16, seed: 5 });
+    expect(alone[0].std).toBeGreaterThan(1e-6);
+    for (const e of [inBatch[2], reversed[2], twice[0], twice[2]]) {
+      expect(e.mean).toBe(alone[0].mean);
+      expect(e.std).toBe(alone[0].std);
+    }
+    // Smaller forward calls (other batch shapes) only move the float rounding.
+    const chunked = await mcDropout(tf, model, maps, { passes: 16, seed: 5, chunk: 5 });
+    expect(chunked[2].mean).toBeCloseTo(alone[0].mean, 6);
+    expect(chunked[2].std).toBeCloseTo(alone[0].std, 6);
+  });
+
+  it('defaults to DEFAULT_MC_PASSES = 30 passes', async () => {
+    expect(DEFAULT_MC_PASSES).toBe(30);
+    const [e] = await mcDropout(tf, model, [toyDataset(1, 14)[0].input]);
+    expect(e.passes).toBe(DEFAULT_MC_PASSES);
+  });
+});
+
+describe('calibrated scale', () => {
+  it('every pass goes through σ(z / T): with dropout off (TTA of a symmetric map) the mean is σ(z / T)', async () => {
+    const sym = new Float32Array(1600);
+    for (let r = 0; r < 40; r++)
+      for (let c = 0; c < 40; c++) sym[r * 40 + c] = Math.exp(-((r - 19.5) ** 2 + (c - 19.5) ** 2) / 50);
+    const [z] = await logitsOf(tf, model, stackInputs([sym], 1600), 1, 8);
+    for (const T of [1, 0.5, 2.5]) {
+      const [e] = await testTimeAugmentation(tf, model, [sym], { temperature: T });
+      expect(e.mean).toBeCloseTo(sigmoid(z / T), 5);
+    }
+  });
+
+  it('MC dropout with T: each pass σ(z_k / T), and the mean tracks σ(z / T) of the deterministic logit', async () => {
+    const maps = toyDataset(8, 15).map((m) => m.input);
+    const z = await logitsOf(tf, model, stackInputs(maps, 1600), maps.length, 8);
+    const T = 1.7;
+    const est = await mcDropout(tf, model, maps, { passes: 40, seed: 2, temperature: T });
+    const raw = await mcDropout(tf, model, maps, { passes: 40, seed: 2 });
+    est.forEach((e, i) => {
+      expect(Math.abs(e.mean - sigmoid(z[i] / T))).toBeLessThan(0.15);
+      // Same masks, other scale: a softer temperature pulls the mean toward 1/2.
+      expect(Math.abs(e.mean - 0.5)).toBeLessThanOrEqual(Math.abs(raw[i].mean - 0.5) + 1e-12);
+    });
+  });
+
+  it('mcDropoutFromLogits calibrates each pass', () => {
+    const logits = Float32Array.from([2, 4, -1, 0]);
+    const [a, b] = mcDropoutFromLogits(logits, 2, 2, 2);
+    expect(a.mean).toBeCloseTo((sigmoid(1) + sigmoid(2)) / 2, 12);
+    expect(b.mean).toBeCloseTo((sigmoid(-0.5) + sigmoid(0)) / 2, 12);
+    expect(() => mcDropoutFromLogits(logits, 2, 2, 0)).toThrow(UncertaintyError);
   });
 });

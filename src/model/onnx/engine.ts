@@ -12,6 +12,7 @@ import { availableParallelism } from 'node:os';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
 import type { GradientSource } from '../ig.ts';
+import { mapSeed } from '../uncertainty.ts';
 import { type ExportedChain, exportOnnx } from './export.ts';
 import { headLogits } from './head.ts';
 
@@ -115,7 +116,9 @@ export class OnnxEngine implements GradientSource {
 
   /**
    * MC-dropout logits, n × passes (map-major): the trunk once, the dense head per pass. Without a
-   * Dropout head every pass is the deterministic logit.
+   * Dropout head every pass is the deterministic logit. Each map's masks come from its own seed,
+   * `mapSeed(map, seed)`, and its pass index, exactly as TensorFlow.js's `mcDropout` makes them
+   * (../uncertainty.ts): a map gets the same passes wherever it sits in the batch.
    */
   async mcDropoutLogits(
     stacked: Float32Array,
@@ -130,7 +133,17 @@ export class OnnxEngine implements GradientSource {
       for (let m = 0; m < n; m++) out.fill(logits[m], m * passes, (m + 1) * passes);
       return out;
     }
-    return headLogits(this.chain.head, features, n, passes, seed);
+    const size = this.inputSize;
+    const units = this.chain.featureUnits;
+    const out = new Float32Array(n * passes);
+    for (let m = 0; m < n; m++) {
+      const own = mapSeed(stacked.subarray(m * size, (m + 1) * size), seed);
+      out.set(
+        headLogits(this.chain.head, features.subarray(m * units, (m + 1) * units), 1, passes, own),
+        m * passes,
+      );
+    }
+    return out;
   }
 
   /** ∂logit/∂x for `n` stacked maps, same layout as the input. */
