@@ -59,8 +59,8 @@ export const WorkerEnv = PipelineEnv.pick(CLASSIFY_SIDE).extend({
   GALSPIN_BATCH_MS: intFromEnv(2000, 0, 60_000),
   /** Integrated-Gradients steps. */
   GALSPIN_IG_STEPS: intFromEnv(32, 1, 1024),
-  /** MC-dropout passes for the uncertainty. */
-  GALSPIN_MC_PASSES: intFromEnv(10, 1, 1000),
+  /** MC-dropout passes for the uncertainty: DEFAULT_MC_PASSES (src/model/uncertainty.ts), as everywhere. */
+  GALSPIN_MC_PASSES: intFromEnv(30, 1, 1000),
   GALSPIN_BACKEND: backendChoice,
   /** Who serves inference, MC dropout and IG: ONNX Runtime on the CPU, or TensorFlow.js. */
   GALSPIN_ENGINE: z.enum(SERVING_ENGINES).default('auto'),

@@ -54,6 +54,7 @@ export interface LocalRunOptions {
   seedModelsDir?: string;
   train?: Partial<TrainOptions>;
   igSteps?: number;
+  /** MC-dropout passes; the classifier's DEFAULT_MC_PASSES (as `galspin predict`) when absent. */
   mcPasses?: number;
   batchSize?: number;
   /** Who serves inference, MC dropout and IG; `auto` = ONNX Runtime on the CPU when available. */
@@ -195,7 +196,7 @@ export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
   let servingEngine: string | undefined;
   const models = new RepositoryClassifierSource(opts.tf, opts.backend, repo, {
     igSteps: opts.igSteps ?? 32,
-    mcPasses: opts.mcPasses ?? 10,
+    mcPasses: opts.mcPasses,
     engine: opts.engine,
     log: (line) => {
       servingEngine = line.replace(/^galspin: serving engine /, '');

@@ -7,9 +7,14 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { parseEnv, WorkerEnv } from '../config/env.ts';
+import { inputShapeOf } from '../model/attribution-forward.ts';
 import { initBackend } from '../model/backend.ts';
+import { temperatureOf } from '../model/calibration.ts';
+import { predictMaps } from '../model/predict.ts';
 import { artifactsToModel, resolveModelDir } from '../model/store.ts';
 import { syntheticDataset } from '../model/synthetic-maps.ts';
+import { DEFAULT_MC_PASSES, DEFAULT_MC_SEED, predictiveUncertainty } from '../model/uncertainty.ts';
 import type { Classification } from './classifier.ts';
 import { BlobModelRepository } from './model-repo.ts';
 import { MemoryBlobStore } from './testing/memory.ts';
@@ -21,6 +26,10 @@ const champion = JSON.parse(readFileSync(`${modelsDir}champion.json`, 'utf8')) a
 let tf: typeof tfjs;
 let backend: string;
 let repo: BlobModelRepository;
+/** The champion with its own metrics (its real calibration temperature). */
+let realRepo: BlobModelRepository;
+let realTemperature: number;
+let champ: tfjs.LayersModel;
 
 beforeAll(async () => {
   const b = await initBackend(process.env.GALSPIN_BACKEND ?? 'auto', { log: () => {} });
@@ -30,9 +39,35 @@ beforeAll(async () => {
   const { artifacts } = await resolveModelDir(`${modelsDir}${champion.version}`);
   const model = await artifactsToModel(tf, artifacts);
   await repo.saveModel(tf, 'champion', model, { metrics: { test: { calibration: { temperature: 1.3 } } } });
-  model.dispose();
+  realRepo = new BlobModelRepository(new MemoryBlobStore());
+  await realRepo.saveModel(tf, champion.version, model, { metrics: artifacts.metrics });
+  realTemperature = temperatureOf(artifacts.metrics);
+  champ = model;
   await repo.promote('champion');
 }, 60_000);
+
+/** Maps the champion reads, whatever its input shape (the toy discs for a one-channel model). */
+function mapsFor(n: number, seed: number): Float32Array[] {
+  const { size, shape } = inputShapeOf(champ);
+  const v = syntheticDataset(n, seed, 0.5).inputs;
+  if (shape[2] === 1) return v;
+  // Channel-agnostic fallback: the velocity plane repeated in every channel.
+  return v.map((x) => {
+    const out = new Float32Array(size);
+    for (let i = 0; i < x.length; i++) for (let c = 0; c < shape[2]; c++) out[i * shape[2] + c] = x[i];
+    return out;
+  });
+}
+
+async function classifyWithReal(engine: 'onnx' | 'tfjs', maps: Float32Array[], mcPasses?: number) {
+  const source = new RepositoryClassifierSource(tf, backend, realRepo, { igSteps: 2, mcPasses, engine });
+  const classifier = await source.load(champion.version);
+  try {
+    return (await classifier.classify(maps)).results;
+  } finally {
+    classifier.dispose();
+  }
+}
 
 async function classifyWith(engine: 'onnx' | 'tfjs', maps: Float32Array[]) {
   const lines: string[] = [];
@@ -52,7 +87,7 @@ async function classifyWith(engine: 'onnx' | 'tfjs', maps: Float32Array[]) {
 
 describe('TfClassifier serving engines', () => {
   it('ONNX Runtime and TensorFlow.js give the same classes, probabilities, uncertainty and attributions', async () => {
-    const maps = syntheticDataset(12, 21, 0.5).inputs;
+    const maps = mapsFor(12, 21);
     const onnx = await classifyWith('onnx', maps);
     const tfjsRun = await classifyWith('tfjs', maps);
     expect(onnx.engineName).toBe('onnxruntime');
@@ -76,5 +111,70 @@ describe('TfClassifier serving engines', () => {
       }
       expect(Math.sqrt(num / den)).toBeLessThan(1e-2);
     });
+  });
+});
+
+describe('uncertainty that means something', () => {
+  it('one default number of passes: the classifier, the worker environment and predict use 30', async () => {
+    expect(DEFAULT_MC_PASSES).toBe(30);
+    const env = parseEnv(WorkerEnv, {
+      GALSPIN_BUCKET: 'bucket',
+      GALSPIN_INGEST_QUEUE_URL: 'http://localhost/q1',
+      GALSPIN_CLASSIFY_QUEUE_URL: 'http://localhost/q2',
+      GALSPIN_TABLE: 'table',
+    });
+    expect(env.GALSPIN_MC_PASSES).toBe(DEFAULT_MC_PASSES);
+    const [r] = await classifyWithReal('onnx', mapsFor(1, 3));
+    expect(r.uncertainty.passes).toBe(DEFAULT_MC_PASSES);
+  });
+
+  it('a map gets the same σ alone, in a batch of 9 at another position, and from either engine', async () => {
+    const maps = mapsFor(9, 31);
+    const target = maps[4];
+    const byEngine: Record<string, { mean: number; std: number }[]> = {};
+    for (const engine of ['onnx', 'tfjs'] as const) {
+      const [alone] = await classifyWithReal(engine, [target]);
+      const batch = await classifyWithReal(engine, maps);
+      const shuffled = await classifyWithReal(engine, [maps[0], target, maps[8]]);
+      for (const r of [batch[4], shuffled[1]]) {
+        expect(r.probability).toBeCloseTo(alone.probability, 6);
+        expect(r.uncertainty.mean).toBeCloseTo(alone.uncertainty.mean, 6);
+        expect(r.uncertainty.std).toBeCloseTo(alone.uncertainty.std, 6);
+      }
+      byEngine[engine] = batch.map((r) => r.uncertainty);
+    }
+    byEngine.onnx.forEach((u, i) => {
+      expect(u.mean).toBeCloseTo(byEngine.tfjs[i].mean, 5);
+      expect(u.std).toBeCloseTo(byEngine.tfjs[i].std, 5);
+    });
+  });
+
+  it('predict (predictMaps + predictiveUncertainty, as the CLI) agrees with the pipeline classifier', async () => {
+    const maps = mapsFor(10, 41);
+    const preds = await predictMaps(tf, champ, maps, { temperature: realTemperature });
+    const u = await predictiveUncertainty(tf, champ, maps, {
+      passes: DEFAULT_MC_PASSES,
+      seed: DEFAULT_MC_SEED,
+      temperature: realTemperature,
+    });
+    for (const engine of ['onnx', 'tfjs'] as const) {
+      const results = await classifyWithReal(engine, maps);
+      results.forEach((r, i) => {
+        expect(r.probability).toBeCloseTo(preds[i].probability, 5);
+        expect(r.uncertainty.mean).toBeCloseTo(u[i].mean, 5);
+        expect(r.uncertainty.std).toBeCloseTo(u[i].std, 5);
+      });
+    }
+  });
+
+  it('uncertainty.mean is on the scale of probability: |mean − probability| small for the trained champion', async () => {
+    expect(realTemperature).not.toBe(1);
+    const maps = mapsFor(24, 51);
+    const results = await classifyWithReal('onnx', maps);
+    const gaps = results.map((r) => Math.abs(r.uncertainty.mean - r.probability)).sort((a, b) => a - b);
+    // Dropout's Jensen gap only: typically well under 0.05, never a different scale.
+    expect(gaps[Math.floor(gaps.length / 2)]).toBeLessThan(0.05);
+    expect(gaps[gaps.length - 1]).toBeLessThan(0.15);
+    for (const r of results) expect(r.uncertainty.std).toBeLessThan(0.5);
   });
 });

@@ -1,14 +1,23 @@
 /**
  * The TensorFlow.js implementation of {@link Classifier}: the stored CNN, temperature-calibrated
- * probability (Guo et al. 2017), MC-dropout uncertainty of the uncalibrated probability (Gal & Ghahramani 2016) and Integrated
- * Gradients of the logit (Sundararajan et al. 2017), all batched over the maps in hand.
+ * probability (Guo et al. 2017), MC-dropout uncertainty on the same calibrated scale (Gal &
+ * Ghahramani 2016; every pass σ(z_k / T), see ../model/uncertainty.ts) and Integrated Gradients of
+ * the logit (Sundararajan et al. 2017), all batched over the maps in hand. A map's dropout masks
+ * depend on the map alone, so its uncertainty does not depend on the batch it arrives in.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { type InputKind, inputKindOfChannels } from '../maps/model-input.ts';
 import { inputShapeOf, logitsOf, stackInputs } from '../model/attribution-forward.ts';
-import { temperatureOf } from '../model/calibration.ts';
+import { sigmoid, temperatureOf } from '../model/calibration.ts';
 import { integratedGradients, integratedGradientsWith } from '../model/ig.ts';
 import { type OnnxEngine, openServingEngine, type ServingEngineChoice } from '../model/onnx/serving.ts';
-import { mcDropout, mcDropoutFromLogits, type UncertaintyEstimate } from '../model/uncertainty.ts';
+import {
+  DEFAULT_MC_PASSES,
+  DEFAULT_MC_SEED,
+  mcDropout,
+  mcDropoutFromLogits,
+  type UncertaintyEstimate,
+} from '../model/uncertainty.ts';
 import type { Classification, Classifier, ClassifierSource } from './classifier.ts';
 import { classOf } from './classifier.ts';
 import type { BlobModelRepository } from './model-repo.ts';
@@ -16,8 +25,10 @@ import type { BlobModelRepository } from './model-repo.ts';
 export interface TfClassifierOptions {
   /** Integrated-Gradients quadrature nodes per map. */
   igSteps: number;
-  /** MC-dropout passes for the uncertainty. */
-  mcPasses: number;
+  /** MC-dropout passes for the uncertainty; {@link DEFAULT_MC_PASSES} (as `galspin predict`) when absent. */
+  mcPasses?: number;
+  /** Base seed of the dropout masks (each map mixes in its own hash); {@link DEFAULT_MC_SEED} when absent. */
+  mcSeed?: number;
   /** Most interpolated maps per gradient call. */
   chunk?: number;
   /** Class cuts on the calibrated P(fast); the paper's 0.95 / 0.05 when absent. */
@@ -32,9 +43,12 @@ export interface TfClassifierOptions {
   log?: (line: string) => void;
 }
 
-const sigmoid = (x: number) => 1 / (1 + Math.exp(-x));
-
 export class TfClassifier implements Classifier {
+  /** From the model's input channels: 1 velocity, 2 velocity + dispersion. */
+  get inputKind(): InputKind {
+    return inputKindOfChannels((this.model.inputs[0].shape[3] as number | null) ?? 1);
+  }
+
   constructor(
     private readonly tf: typeof tfjs,
     private readonly model: tfjs.LayersModel,
@@ -50,7 +64,9 @@ export class TfClassifier implements Classifier {
     const { tf, model, onnx } = this;
     const n = inputs.length;
     const chunk = this.opts.chunk ?? 128;
-    const passes = Math.max(1, this.opts.mcPasses);
+    const passes = Math.max(1, this.opts.mcPasses ?? DEFAULT_MC_PASSES);
+    const seed = this.opts.mcSeed ?? DEFAULT_MC_SEED;
+    const temperature = this.temperature;
     const timings: Record<string, number> = {};
     let t = performance.now();
     const { size } = inputShapeOf(model);
@@ -63,12 +79,17 @@ export class TfClassifier implements Classifier {
       logits = forward.logits;
       timings.infer = performance.now() - t;
       t = performance.now();
-      mc = mcDropoutFromLogits(await onnx.mcDropoutLogits(stacked, n, passes, 1, forward), n, passes);
+      mc = mcDropoutFromLogits(
+        await onnx.mcDropoutLogits(stacked, n, passes, seed, forward),
+        n,
+        passes,
+        temperature,
+      );
     } else {
       logits = await logitsOf(tf, model, stacked, n, chunk);
       timings.infer = performance.now() - t;
       t = performance.now();
-      mc = await mcDropout(tf, model, inputs, { passes, chunk: Math.max(chunk, 256) });
+      mc = await mcDropout(tf, model, inputs, { passes, seed, temperature, chunk: Math.max(chunk, 256) });
     }
     timings.uncertainty = performance.now() - t;
 
@@ -79,7 +100,7 @@ export class TfClassifier implements Classifier {
     timings.ig = performance.now() - t;
 
     const results: Classification[] = inputs.map((_, i) => {
-      const probability = sigmoid(logits[i] / this.temperature);
+      const probability = sigmoid(logits[i] / temperature);
       return {
         probability,
         logit: logits[i],
@@ -105,6 +126,7 @@ export class TfClassifier implements Classifier {
  */
 export class RepositoryClassifierSource implements ClassifierSource {
   private cached?: { version: string; classifier: Promise<Classifier> };
+  private spare?: { version: string; classifier: Promise<Classifier> };
   private championCache?: { version: string | undefined; at: number };
 
   constructor(
@@ -123,9 +145,23 @@ export class RepositoryClassifierSource implements ClassifierSource {
     return version;
   }
 
+  /** champion.json `fallback`, re-read with the champion. */
+  async fallback(): Promise<string | undefined> {
+    return (await this.repo.champion())?.fallback;
+  }
+
   load(version: string): Promise<Classifier> {
     if (this.cached?.version === version) return this.cached.classifier;
-    const previous = this.cached?.classifier;
+    // The velocity-only fallback alternates with the champion within a batch: keep both loaded.
+    if (this.spare?.version === version) {
+      const hit = this.spare;
+      this.spare = this.cached;
+      this.cached = hit;
+      return hit.classifier;
+    }
+    // The current model becomes the spare; the old spare is disposed once the new one is loaded.
+    const previous = this.spare?.classifier;
+    this.spare = this.cached;
     const classifier = (async () => {
       const [model, metrics] = await Promise.all([
         this.repo.loadModel(this.tf, version),
