@@ -59,6 +59,10 @@ export const ClassifiedResult = z.object({
   /** |Σ attribution − (logit − baseline logit)| (Sundararajan et al. 2017, completeness). */
   completenessGap: z.number().optional(),
   backend: z.string().optional(),
+  /** What the model read: 'velocity+dispersion' (default) or 'velocity' (paper, or fallback). */
+  inputKind: z.enum(['velocity', 'velocity+dispersion']).optional(),
+  /** Why this galaxy was classified by another model than the champion, e.g. no dispersion map. */
+  note: z.string().max(1000).optional(),
   timings: Timings,
 });
 export type ClassifiedResult = z.infer<typeof ClassifiedResult>;

@@ -57,7 +57,8 @@ export function drawTransform(rng: Rng, opts: AugmentOptions = PAPER_AUGMENTATIO
 }
 
 /**
- * Applies `t` to a size×size row-major map: output pixel (r, c) samples the input at the inverse
+ * Applies `t` to a size×size row-major map of C interleaved channels (HWC, C = length / size², so
+ * velocity and dispersion move together): output pixel (r, c) samples the input at the inverse
  * transform of its centred coordinates; samples outside the map take the nearest edge value.
  */
 export function applyTransform(
@@ -66,7 +67,11 @@ export function applyTransform(
   t: AffineDraw,
   out?: Float32Array,
 ): Float32Array {
-  const dst = out ?? new Float32Array(size * size);
+  const channels = input.length / (size * size);
+  if (!Number.isInteger(channels) || channels < 1)
+    throw new RangeError(`map of ${input.length} values is not size² × channels for size ${size}`);
+  const dst = out ?? new Float32Array(input.length);
+  const C = channels;
   const centre = (size - 1) / 2;
   const cos = Math.cos(t.angleRad);
   const sin = Math.sin(t.angleRad);
@@ -81,8 +86,10 @@ export function applyTransform(
       if (t.flip) sc = size - 1 - sc;
       sr = clamp(sr);
       sc = clamp(sc);
+      const o = (r * size + c) * C;
       if (t.interpolation !== 'bilinear') {
-        dst[r * size + c] = input[Math.round(sr) * size + Math.round(sc)];
+        const src = (Math.round(sr) * size + Math.round(sc)) * C;
+        for (let ch = 0; ch < C; ch++) dst[o + ch] = input[src + ch];
         continue;
       }
       const r0 = Math.floor(sr);
@@ -91,9 +98,12 @@ export function applyTransform(
       const c1 = Math.min(c0 + 1, size - 1);
       const fr = sr - r0;
       const fc = sc - c0;
-      const top = input[r0 * size + c0] * (1 - fc) + input[r0 * size + c1] * fc;
-      const bottom = input[r1 * size + c0] * (1 - fc) + input[r1 * size + c1] * fc;
-      dst[r * size + c] = top * (1 - fr) + bottom * fr;
+      for (let ch = 0; ch < C; ch++) {
+        const at = (rr: number, cc: number) => input[(rr * size + cc) * C + ch];
+        const top = at(r0, c0) * (1 - fc) + at(r0, c1) * fc;
+        const bottom = at(r1, c0) * (1 - fc) + at(r1, c1) * fc;
+        dst[o + ch] = top * (1 - fr) + bottom * fr;
+      }
     }
   }
   return dst;

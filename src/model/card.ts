@@ -4,7 +4,9 @@
  * protocol, code version (git sha), backend, configuration and the test metrics with the paper's
  * figures beside them (Chegeni et al. 2025: accuracy 0.91, precision 0.95, AUC 0.95).
  */
+
 import { execFileSync } from 'node:child_process';
+import type { InputKind } from '../maps/model-input.ts';
 import type { EpochRecord } from './callbacks.ts';
 import type { TestMetrics } from './evaluate.ts';
 import type { ModelConfig } from './network.ts';
@@ -31,6 +33,10 @@ export interface MetricsJson {
   codeVersion: string;
   createdAt: string;
   config: ModelConfig;
+  /** What the network reads (src/maps/model-input.ts); absent in older cards = 'velocity'. */
+  inputKind?: InputKind;
+  /** How the input was normalised, in words (identical at training and serving time). */
+  normalisation?: string;
   training: {
     epochs: number;
     bestEpoch: number;
@@ -69,6 +75,12 @@ export function newModelVersion(now = new Date(), code = codeVersion()): string 
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 
+function inputLine(m: MetricsJson): string {
+  if ((m.inputKind ?? 'velocity') === 'velocity')
+    return 'centred 40×40 stellar velocity map (km/s, NaN → 0), as in the paper';
+  return `centred 40×40 stellar velocity and dispersion maps, two channels. Normalisation (the same at training and serving): ${m.normalisation ?? ''}`;
+}
+
 export function modelCard(m: MetricsJson): string {
   const t = m.test;
   const goal = (v: number, g: number, higher = true) =>
@@ -80,7 +92,7 @@ export function modelCard(m: MetricsJson): string {
   return `# galspin model ${m.modelVersion}
 
 Fast/slow rotator classifier: the CNN of Chegeni et al. 2025 (Universe 11, 92), Table 1, trained with
-TensorFlow.js. Input: centred 40×40 stellar velocity map (km/s, NaN → 0). Output: P(fast).
+TensorFlow.js. Input: ${inputLine(m)}. Output: P(fast).
 ${leak}
 | | |
 |---|---|

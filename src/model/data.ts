@@ -1,13 +1,14 @@
 /**
  * Loads a labeled survey for training: catalogue.csv (fast | slow | unknown, see src/survey) plus each
- * galaxy's velocity FITS, preprocessed exactly as at inference (src/maps preprocessMap: centred 40×40,
- * NaN → 0, km/s). Labels: fast = 1, slow = 0; "unknown" galaxies are kept apart for later
+ * galaxy's velocity FITS (and dispersion FITS for the two-channel input), turned into the network's
+ * input exactly as at inference (src/maps/model-input.ts buildModelInput). Labels: fast = 1, slow = 0; "unknown" galaxies are kept apart for later
  * classification (Chegeni et al. 2025 classify their 854 unknowns after training).
  */
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
-import { loadKinematicMap, MAP_SIZE, preprocessMap } from '../maps/index.ts';
+import { loadKinematicMap, MAP_SIZE } from '../maps/index.ts';
+import { buildModelInput, DEFAULT_INPUT_KIND, type InputKind } from '../maps/model-input.ts';
 import { readCatalogue } from '../survey/catalogue.ts';
 
 export interface LabeledMaps {
@@ -20,6 +21,7 @@ export interface LabeledMaps {
 }
 
 export interface SurveyData extends LabeledMaps {
+  inputKind: InputKind;
   /** Unlabeled galaxies, preprocessed the same way. */
   unknown: { ids: string[]; inputs: Float32Array[] };
   /** The catalogue that was read. */
@@ -40,6 +42,8 @@ export interface LoadSurveyOptions {
   limit?: number;
   /** Skip unknown galaxies (training does not need them). Default true. */
   skipUnknown?: boolean;
+  /** The network input to build. Default velocity+dispersion. */
+  inputKind?: InputKind;
 }
 
 /** Accepts a survey folder (with catalogue.csv) or the catalogue file itself. */
@@ -99,6 +103,7 @@ export async function loadSurvey(dirOrCatalogue: string, opts: LoadSurveyOptions
     kinds: [],
     unknown: { ids: [], inputs: [] },
     source: catalogue,
+    inputKind: opts.inputKind ?? DEFAULT_INPUT_KIND,
     size: MAP_SIZE,
     hash: '',
     duplicates,
@@ -106,8 +111,9 @@ export async function loadSurvey(dirOrCatalogue: string, opts: LoadSurveyOptions
   let done = 0;
   for (const row of chosen) {
     const file = join(base, row.velocityFile);
-    const map = await loadKinematicMap(file);
-    const input = preprocessMap(map, MAP_SIZE).input;
+    const needsSigma = out.inputKind !== 'velocity';
+    const map = await loadKinematicMap(file, needsSigma ? join(base, row.dispersionFile) : undefined);
+    const input = buildModelInput(map, out.inputKind, MAP_SIZE).input;
     if (row.label === 'unknown') {
       out.unknown.ids.push(row.catid);
       out.unknown.inputs.push(input);

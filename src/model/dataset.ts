@@ -1,17 +1,24 @@
 /**
  * Maps to classify from the command line: FITS files and folders (searched recursively for FITS
- * suffixes) grouped per galaxy by their SAMI/MaNGA names, loaded and preprocessed like the training
- * data (src/maps preprocessMap: centred 40×40, NaN → 0, km/s).
+ * suffixes) grouped per galaxy by their SAMI/MaNGA names — each velocity file paired with its
+ * dispersion file — and turned into network inputs exactly as the training data
+ * (src/maps/model-input.ts).
  */
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FITS_SUFFIXES } from '../config/index.ts';
-import { loadKinematicMap, MAP_SIZE, pairProductFiles, preprocessMap } from '../maps/index.ts';
+import { loadKinematicMap, MAP_SIZE, pairProductFiles } from '../maps/index.ts';
+import { buildModelInput, type InputKind } from '../maps/model-input.ts';
 
 export interface MapInput {
   file: string;
+  /** The paired dispersion file, when there was one. */
+  dispersionFile?: string;
   galaxyId: string;
+  /** The paper's velocity input (always). */
   input: Float32Array;
+  /** The inputs this galaxy can give: `velocity` always, `velocity+dispersion` with a dispersion map. */
+  inputs: Partial<Record<InputKind, Float32Array>>;
 }
 
 export class MapInputError extends Error {
@@ -46,7 +53,7 @@ export async function collectFitsFiles(args: readonly string[]): Promise<string[
   return out;
 }
 
-/** Loads each galaxy's velocity map (dispersion files are paired and skipped: the CNN reads velocity). */
+/** Loads each galaxy's velocity map with its paired dispersion map, when one was given. */
 export async function loadMapInputs(
   args: readonly string[],
   onProgress?: (done: number, total: number) => void,
@@ -56,11 +63,16 @@ export async function loadMapInputs(
   if (pairs.length === 0) throw new MapInputError(`${args.join(' ')}: no velocity FITS files found`);
   const out: MapInput[] = [];
   for (const p of pairs) {
-    const map = await loadKinematicMap(p.velocityFile);
+    const map = await loadKinematicMap(p.velocityFile, p.dispersionFile);
+    const velocity = buildModelInput(map, 'velocity', MAP_SIZE).input;
+    const inputs: MapInput['inputs'] = { velocity };
+    if (map.dispersion) inputs['velocity+dispersion'] = buildModelInput(map, 'velocity+dispersion').input;
     out.push({
       file: p.velocityFile,
+      dispersionFile: map.dispersion ? p.dispersionFile : undefined,
       galaxyId: map.galaxyId || p.galaxyId,
-      input: preprocessMap(map, MAP_SIZE).input,
+      input: velocity,
+      inputs,
     });
     onProgress?.(out.length, pairs.length);
   }

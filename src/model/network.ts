@@ -14,6 +14,11 @@ import { nativeTrainingActive } from './native-training.ts';
 export interface ModelConfig {
   /** Side of the square input map in pixels. */
   inputSize: number;
+  /**
+   * Input channels: 1 = the paper's velocity map; 2 = velocity and dispersion
+   * (src/maps/model-input.ts). Table 1 with two channels has 576 more first-layer weights.
+   */
+  inputChannels: number;
   /** Filters per conv block; its length is the number of conv blocks (the tuner varies 1–4). */
   convFilters: number[];
   kernelSize: number;
@@ -29,6 +34,7 @@ export interface ModelConfig {
 
 export const TABLE1_CONFIG: Readonly<ModelConfig> = Object.freeze({
   inputSize: 40,
+  inputChannels: 1,
   convFilters: [64, 128, 256],
   kernelSize: 3,
   denseUnits: [96, 32],
@@ -61,6 +67,8 @@ export function resolveConfig(config: Partial<ModelConfig> = {}): ModelConfig {
   if (!(c.learningRate > 0)) throw new ModelConfigError('learningRate must be > 0');
   if (!Number.isInteger(c.inputSize) || c.inputSize < c.kernelSize)
     throw new ModelConfigError('inputSize too small');
+  if (!Number.isInteger(c.inputChannels) || c.inputChannels < 1 || c.inputChannels > 4)
+    throw new ModelConfigError('inputChannels: 1–4');
   return c;
 }
 
@@ -73,7 +81,10 @@ export function buildModel(tf: typeof tfjs, config: Partial<ModelConfig> = {}): 
   const c = resolveConfig(config);
   let seed = c.seed * 1000;
   const init = () => tf.initializers.glorotUniform({ seed: seed++ });
-  const input = tf.input({ shape: [c.inputSize, c.inputSize, 1], name: 'velocity_map' });
+  const input = tf.input({
+    shape: [c.inputSize, c.inputSize, c.inputChannels],
+    name: c.inputChannels === 1 ? 'velocity_map' : 'kinematic_maps',
+  });
   let x: tfjs.SymbolicTensor = input;
   let size = c.inputSize;
   c.convFilters.forEach((filters, i) => {

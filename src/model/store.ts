@@ -134,13 +134,26 @@ export class FolderModelStore implements ModelStore {
     return readModelDir(this.dir(version));
   }
 
-  async champion(): Promise<string | undefined> {
+  private async pointer(): Promise<{ version?: unknown; fallback?: unknown } | undefined> {
     try {
-      const p = JSON.parse(await readFile(join(this.root, 'champion.json'), 'utf8')) as { version?: unknown };
-      return typeof p.version === 'string' ? p.version : undefined;
+      return JSON.parse(await readFile(join(this.root, 'champion.json'), 'utf8'));
     } catch {
       return undefined;
     }
+  }
+
+  async champion(): Promise<string | undefined> {
+    const p = await this.pointer();
+    return typeof p?.version === 'string' ? p.version : undefined;
+  }
+
+  /**
+   * The velocity-only model that classifies galaxies whose dispersion map is missing, when the
+   * champion reads velocity + dispersion (champion.json `fallback`).
+   */
+  async fallback(): Promise<string | undefined> {
+    const p = await this.pointer();
+    return typeof p?.fallback === 'string' ? p.fallback : undefined;
   }
 
   async promote(version: string): Promise<void> {
@@ -148,9 +161,10 @@ export class FolderModelStore implements ModelStore {
       throw new ModelStoreError(`cannot promote ${version}: not in ${this.root}`);
     });
     const previous = await this.champion();
+    const fallback = await this.fallback();
     await writeAtomic(
       join(this.root, 'champion.json'),
-      `${JSON.stringify({ version, promotedAt: new Date().toISOString(), previous }, null, 2)}\n`,
+      `${JSON.stringify({ version, promotedAt: new Date().toISOString(), previous, fallback }, null, 2)}\n`,
     );
   }
 
@@ -165,11 +179,18 @@ export class FolderModelStore implements ModelStore {
   }
 }
 
+export interface ResolvedModel {
+  dir: string;
+  artifacts: ModelArtifacts;
+  /** A store root's velocity-only fallback (champion.json `fallback`), when it names one. */
+  fallback?: { dir: string; artifacts: ModelArtifacts };
+}
+
 /**
- * Loads a model folder, or a store root's champion when `path` holds champion.json. Returns the
- * artifacts and the folder actually read.
+ * Loads a model folder, or a store root's champion (and its velocity-only fallback) when `path`
+ * holds champion.json. Returns the artifacts and the folder actually read.
  */
-export async function resolveModelDir(path: string): Promise<{ dir: string; artifacts: ModelArtifacts }> {
+export async function resolveModelDir(path: string): Promise<ResolvedModel> {
   if (await stat(join(path, 'model.json')).catch(() => undefined))
     return { dir: path, artifacts: await readModelDir(path) };
   const store = new FolderModelStore(path);
@@ -177,5 +198,11 @@ export async function resolveModelDir(path: string): Promise<{ dir: string; arti
   if (!champion)
     throw new ModelStoreError(`${path}: neither a model folder (model.json) nor a store with champion.json`);
   const dir = join(path, champion);
-  return { dir, artifacts: await readModelDir(dir) };
+  const out: ResolvedModel = { dir, artifacts: await readModelDir(dir) };
+  const fallback = await store.fallback();
+  if (fallback && fallback !== champion) {
+    const fdir = join(path, fallback);
+    out.fallback = { dir: fdir, artifacts: await readModelDir(fdir) };
+  }
+  return out;
 }

@@ -7,6 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { DEFAULT_THRESHOLDS } from '../config/index.ts';
+import { channelsOf, NORMALISATION_NOTE } from '../maps/model-input.ts';
 import { historyCsv } from './callbacks.ts';
 import { codeVersion, type MetricsJson, modelCard, newModelVersion, PAPER_FIGURES } from './card.ts';
 import type { SurveyData } from './data.ts';
@@ -29,12 +30,17 @@ export interface TrainRunResult {
 export async function trainAndSave(
   tf: typeof tfjs,
   backendName: string,
-  data: Pick<SurveyData, 'ids' | 'inputs' | 'labels' | 'kinds' | 'source' | 'hash'>,
+  data: Pick<SurveyData, 'ids' | 'inputs' | 'labels' | 'kinds' | 'source' | 'hash'> &
+    Partial<Pick<SurveyData, 'inputKind'>>,
   outDir: string,
   options: Partial<TrainOptions> = {},
 ): Promise<TrainRunResult> {
   const t0 = performance.now();
-  const result = await trainClassifier(tf, data, options);
+  const inputKind = data.inputKind ?? 'velocity';
+  const result = await trainClassifier(tf, data, {
+    ...options,
+    model: { ...options.model, inputChannels: channelsOf(inputKind) },
+  });
   const seconds = (performance.now() - t0) / 1000;
   const test = evaluateModel(tf, result.model, result.test, result.validation, result.config.inputSize);
   const code = codeVersion();
@@ -62,6 +68,8 @@ export async function trainAndSave(
     codeVersion: code,
     createdAt: new Date().toISOString(),
     config: result.config,
+    inputKind,
+    normalisation: NORMALISATION_NOTE,
     training: {
       epochs: result.history.length,
       bestEpoch: result.bestEpoch,

@@ -91,11 +91,15 @@ function pick(d: LabeledMaps | MapSet, idx: readonly number[]): MapSet {
   };
 }
 
-/** Stacks maps into an [n, size, size, 1] tensor. */
+/** Stacks HWC maps into an [n, size, size, C] tensor; C = values per map / size². */
 export function stack(tf: typeof tfjs, inputs: readonly Float32Array[], size: number): tfjs.Tensor4D {
-  const buf = new Float32Array(inputs.length * size * size);
-  for (let i = 0; i < inputs.length; i++) buf.set(inputs[i], i * size * size);
-  return tf.tensor4d(buf, [inputs.length, size, size, 1]);
+  const per = inputs[0]?.length ?? size * size;
+  const channels = per / (size * size);
+  if (!Number.isInteger(channels) || inputs.some((x) => x.length !== per))
+    throw new TrainingError(`maps must all hold ${size}×${size}×C values`);
+  const buf = new Float32Array(inputs.length * per);
+  for (let i = 0; i < inputs.length; i++) buf.set(inputs[i], i * per);
+  return tf.tensor4d(buf, [inputs.length, size, size, channels]);
 }
 
 /** P(fast) for each map, in batches, inference mode (dropout off, BatchNorm moving statistics). */
@@ -188,8 +192,9 @@ export async function trainClassifier(
   const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
   const config = resolveConfig({ seed: o.seed, ...o.model });
   const size = config.inputSize;
-  if (data.inputs.some((x) => x.length !== size * size)) {
-    throw new TrainingError(`every input must be ${size}×${size} (= ${size * size} values)`);
+  const per = size * size * config.inputChannels;
+  if (data.inputs.some((x) => x.length !== per)) {
+    throw new TrainingError(`every input must be ${size}×${size}×${config.inputChannels} (= ${per} values)`);
   }
   if (o.epochs < 1 || o.batchSize < 1) throw new TrainingError('epochs and batch size must be ≥ 1');
   let split: Split;

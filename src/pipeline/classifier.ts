@@ -3,7 +3,9 @@
  * probabilities, uncertainties and attributions. src/pipeline/tf-classifier.ts implements it with
  * the TensorFlow.js CNN, batched MC dropout and batched Integrated Gradients.
  */
+
 import { DEFAULT_THRESHOLDS, type RotatorClass, type Uncertainty } from '../config/index.ts';
+import type { InputKind } from '../maps/model-input.ts';
 
 export interface Classification {
   /** p = P(fast), calibrated. */
@@ -19,6 +21,8 @@ export interface Classification {
 export interface Classifier {
   readonly modelVersion: string;
   readonly backend: string;
+  /** What the model reads (src/maps/model-input.ts). */
+  readonly inputKind: InputKind;
   classify(
     inputs: readonly Float32Array[],
   ): Promise<{ results: Classification[]; timings: Record<string, number> }>;
@@ -29,6 +33,8 @@ export interface Classifier {
 export interface ClassifierSource {
   /** Current champion's version, undefined when none has been promoted. */
   champion(): Promise<string | undefined>;
+  /** The velocity-only model for galaxies without a dispersion map, when the store names one. */
+  fallback?(): Promise<string | undefined>;
   load(modelVersion: string): Promise<Classifier>;
 }
 

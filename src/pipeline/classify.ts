@@ -11,7 +11,7 @@ import { isPermanentInputError, NoChampionError, oneLine } from './errors.ts';
 import { attributionPng } from './heatmap.ts';
 import { keys } from './keys.ts';
 import { type PipelineLogger, silentLogger } from './logger.ts';
-import { decodeStoredMap, type StoredMap } from './map-codec.ts';
+import { decodeStoredMap, inputOf, type StoredMap } from './map-codec.ts';
 import { writeNpyFloat32 } from './npy.ts';
 
 export interface ClassifyDeps {
@@ -104,9 +104,39 @@ export async function classifyBatch(
     groups.set(version, g);
   }
 
+  // A galaxy without the input its model reads (no dispersion map for a velocity+dispersion model)
+  // goes to the store's velocity-only fallback, and its row says so; with no fallback it FAILS
+  // with the reason, so the upload still ends as exactly one row.
+  const routed = new Map<string, { items: Item[]; note?: string }>();
   for (const [version, group] of groups) {
     const classifier = await deps.models.load(version);
-    const rows = await classifyGroup(deps, classifier, group, loadMs / Math.max(1, loaded.length), now);
+    const missing = group.filter((g) => !inputOf(g.map as StoredMap, classifier.inputKind));
+    const ready = group.filter((g) => inputOf(g.map as StoredMap, classifier.inputKind));
+    if (ready.length > 0) routed.set(version, { items: ready });
+    if (missing.length === 0) continue;
+    const fallback = await deps.models.fallback?.();
+    if (!fallback || fallback === version) {
+      for (const item of missing) {
+        await recordFailure(
+          deps,
+          item,
+          `${item.body.provenance.sourceKey}: no dispersion map, and model ${version} reads ${classifier.inputKind} with no velocity-only fallback`,
+          now(),
+        );
+        outcome.done.push(item.msg.receiptHandle);
+      }
+      continue;
+    }
+    const note = `no dispersion map: velocity-only fallback model ${fallback} instead of ${version}`;
+    const entry = routed.get(fallback) ?? { items: [], note };
+    entry.items.push(...missing);
+    entry.note ??= note;
+    routed.set(fallback, entry);
+  }
+
+  for (const [version, { items: group, note }] of routed) {
+    const classifier = await deps.models.load(version);
+    const rows = await classifyGroup(deps, classifier, group, loadMs / Math.max(1, loaded.length), now, note);
     outcome.rows.push(...rows);
     outcome.done.push(...group.map((g) => g.msg.receiptHandle));
   }
@@ -120,8 +150,9 @@ async function classifyGroup(
   group: Item[],
   loadMsEach: number,
   now: () => Date,
+  note?: string,
 ): Promise<ResultRow[]> {
-  const inputs = group.map((g) => (g.map as StoredMap).input);
+  const inputs = group.map((g) => inputOf(g.map as StoredMap, classifier.inputKind) as Float32Array);
   const { results, timings } = await classifier.classify(inputs);
   const perMap = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, v / group.length]));
   const rows: ResultRow[] = [];
@@ -164,6 +195,8 @@ async function classifyGroup(
         attributionKeys: { array: arrayKey, png: pngKey },
         completenessGap: Number.isFinite(r.completenessGap) ? r.completenessGap : undefined,
         backend: classifier.backend,
+        inputKind: classifier.inputKind,
+        note: note && classifier.inputKind === 'velocity' ? note : undefined,
         timings: {
           ...perMap,
           load: loadMsEach,

@@ -13,7 +13,8 @@ import {
   type SourceRow,
 } from '../config/index.ts';
 import { type FitsFile, parseFits } from '../fits/index.ts';
-import { loadKinematicMapFromFits, preprocessMap } from '../maps/index.ts';
+import { type KinematicMap, loadKinematicMapFromFits, MapError, preprocessMap } from '../maps/index.ts';
+import { buildModelInput, type ModelInput } from '../maps/model-input.ts';
 import type { BlobStore, ResultIndex, WorkQueue } from '../ports.ts';
 import { isPermanentInputError, oneLine, RejectedInputError } from './errors.ts';
 import { dispersionSibling, identifyObject, isFitsKey, keys, velocitySibling } from './keys.ts';
@@ -145,6 +146,7 @@ export async function ingestObject(
     if (dispersion && !map.dispersion) map = loadKinematicMapFromFits(fits);
     const galaxyId = sanitiseGalaxyId(map.galaxyId || id.galaxyId);
     const pre = preprocessMap(map);
+    const kinematics = twoChannelInput(map, log);
     const science = measureMapScience(map);
     if (science.nValid === 0) throw new RejectedInputError(`${key}: velocity map has no valid spaxels`);
 
@@ -162,12 +164,17 @@ export async function ingestObject(
       size: pre.size,
       provenance,
       science,
+      normalisation: kinematics?.normalisation,
       sourceGrid: { width: map.width, height: map.height, pixelScaleArcsec: map.pixelScaleArcsec },
     };
     const mapKey = keys.mapData(galaxyId);
-    await deps.blobs.put(mapKey, encodeStoredMap({ meta, input: pre.input, valid: pre.valid }), {
-      contentType: 'application/octet-stream',
-    });
+    await deps.blobs.put(
+      mapKey,
+      encodeStoredMap({ meta, input: pre.input, valid: pre.valid, kinematics: kinematics?.input }),
+      {
+        contentType: 'application/octet-stream',
+      },
+    );
     await deps.blobs.put(keys.mapMeta(galaxyId), JSON.stringify(meta, null, 2), {
       contentType: 'application/json',
     });
@@ -196,6 +203,22 @@ export async function ingestObject(
     if (isPermanentInputError(err))
       return reject(oneLine(err), id.product === 'unknown' ? undefined : id.galaxyId);
     throw err;
+  }
+}
+
+/**
+ * The velocity + dispersion input (src/maps/model-input.ts) when the map has a dispersion plane. A
+ * map whose spaxels all fail the quality cuts keeps only the velocity input (the worker then uses
+ * the velocity-only fallback and says so), rather than losing the galaxy.
+ */
+function twoChannelInput(map: KinematicMap, log: PipelineLogger): ModelInput | undefined {
+  if (!map.dispersion) return undefined;
+  try {
+    return buildModelInput(map, 'velocity+dispersion');
+  } catch (err) {
+    if (!(err instanceof MapError)) throw err;
+    log.warn('no velocity+dispersion input', { file: map.source.velocityFile, reason: oneLine(err) });
+    return undefined;
   }
 }
 

@@ -1,13 +1,17 @@
 /**
  * The preprocessed map as one self-describing object, `maps/<galaxyId>.bin`, so the worker needs a
  * single GET per galaxy: magic `GSPM`, format version (u8), JSON length (u32 LE), UTF-8 JSON
- * metadata, padding to 4 bytes, then `size²` float32 LE model input, then `size²` valid bytes.
+ * metadata, padding to 4 bytes, then `size²` float32 LE velocity input (the paper's), then `size²`
+ * valid bytes; format 2 then adds, for each extra input kind in `meta.planes`, its
+ * `size²·channels` float32 LE values (HWC, src/maps/model-input.ts). Format 1 maps still decode.
  */
 import { z } from 'zod';
 import { Provenance } from '../config/index.ts';
+import type { InputKind } from '../maps/model-input.ts';
 
 const MAGIC = [0x47, 0x53, 0x50, 0x4d]; // GSPM
-const FORMAT = 1;
+const FORMAT = 2;
+const EXTRA_KINDS = ['velocity+dispersion'] as const;
 
 /** Science values measured on the full-resolution map at ingest (no TensorFlow needed). */
 export const MapScience = z.object({
@@ -28,6 +32,16 @@ export const MapMeta = z.object({
   size: z.number().int().positive(),
   provenance: Provenance,
   science: MapScience,
+  /** Extra input planes after the velocity input (format 2); absent = velocity only. */
+  planes: z.array(z.enum(EXTRA_KINDS)).optional(),
+  /** How the two-channel input was normalised (src/maps/model-input.ts). */
+  normalisation: z
+    .object({
+      systemicKms: z.number(),
+      scaleKms: z.number(),
+      rejected: z.object({ quality: z.number(), outliers: z.number() }),
+    })
+    .optional(),
   /** Original grid, before the centred crop. */
   sourceGrid: z.object({ width: z.number().int(), height: z.number().int(), pixelScaleArcsec: z.number() }),
 });
@@ -35,9 +49,16 @@ export type MapMeta = z.infer<typeof MapMeta>;
 
 export interface StoredMap {
   meta: MapMeta;
-  /** size×size row-major model input, masked spaxels 0. */
+  /** size×size row-major velocity input (the paper's), masked spaxels 0. */
   input: Float32Array;
   valid: Uint8Array;
+  /** The velocity + dispersion input (size²·2, HWC) when the galaxy came with a dispersion map. */
+  kinematics?: Float32Array;
+}
+
+/** The input of a given kind, if this map has it. */
+export function inputOf(map: StoredMap, kind: InputKind): Float32Array | undefined {
+  return kind === 'velocity' ? map.input : map.kinematics;
 }
 
 export class MapCodecError extends Error {
@@ -49,9 +70,13 @@ export function encodeStoredMap(map: StoredMap): Uint8Array {
   if (map.input.length !== n || map.valid.length !== n) {
     throw new MapCodecError(`${map.meta.galaxyId}: map planes do not hold ${n} values`);
   }
-  const json = new TextEncoder().encode(JSON.stringify(map.meta));
+  const meta: MapMeta = { ...map.meta, planes: map.kinematics ? ['velocity+dispersion'] : undefined };
+  if (map.kinematics && map.kinematics.length !== 2 * n)
+    throw new MapCodecError(`${map.meta.galaxyId}: velocity+dispersion plane does not hold ${2 * n} values`);
+  const json = new TextEncoder().encode(JSON.stringify(meta));
   const dataStart = Math.ceil((9 + json.length) / 4) * 4;
-  const out = new Uint8Array(dataStart + n * 4 + n);
+  const extra = map.kinematics ? Math.ceil(n / 4) * 4 - n + 8 * n : 0;
+  const out = new Uint8Array(dataStart + n * 4 + n + extra);
   out.set(MAGIC, 0);
   out[4] = FORMAT;
   new DataView(out.buffer).setUint32(5, json.length, true);
@@ -59,13 +84,19 @@ export function encodeStoredMap(map: StoredMap): Uint8Array {
   const dv = new DataView(out.buffer, dataStart, n * 4);
   for (let i = 0; i < n; i++) dv.setFloat32(i * 4, map.input[i], true);
   out.set(map.valid, dataStart + n * 4);
+  if (map.kinematics) {
+    const at = dataStart + n * 4 + Math.ceil(n / 4) * 4;
+    const kv = new DataView(out.buffer, at, map.kinematics.length * 4);
+    for (let i = 0; i < map.kinematics.length; i++) kv.setFloat32(i * 4, map.kinematics[i], true);
+  }
   return out;
 }
 
 export function decodeStoredMap(bytes: Uint8Array, key = 'map'): StoredMap {
   if (bytes.length < 9 || MAGIC.some((b, i) => bytes[i] !== b))
     throw new MapCodecError(`${key}: not a galspin map`);
-  if (bytes[4] !== FORMAT) throw new MapCodecError(`${key}: unsupported map format ${bytes[4]}`);
+  const format = bytes[4];
+  if (format !== 1 && format !== FORMAT) throw new MapCodecError(`${key}: unsupported map format ${format}`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const jsonLength = view.getUint32(5, true);
   let meta: MapMeta;
@@ -80,5 +111,10 @@ export function decodeStoredMap(bytes: Uint8Array, key = 'map'): StoredMap {
   const input = new Float32Array(n);
   for (let i = 0; i < n; i++) input[i] = view.getFloat32(dataStart + i * 4, true);
   const valid = bytes.slice(dataStart + 4 * n, dataStart + 5 * n);
-  return { meta, input, valid };
+  if (!meta.planes?.includes('velocity+dispersion')) return { meta, input, valid };
+  const at = dataStart + 4 * n + Math.ceil(n / 4) * 4;
+  if (bytes.length < at + 8 * n) throw new MapCodecError(`${key}: truncated velocity+dispersion plane`);
+  const kinematics = new Float32Array(2 * n);
+  for (let i = 0; i < 2 * n; i++) kinematics[i] = view.getFloat32(at + i * 4, true);
+  return { meta, input, valid, kinematics };
 }

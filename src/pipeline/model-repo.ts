@@ -6,7 +6,7 @@
  *   models/<version>/weights.bin
  *   models/<version>/metrics.json (see the metrics contract; calibration temperature inside)
  *   models/<version>/model-card.md
- *   models/champion.json          { version, promotedAt, previous? }
+ *   models/champion.json          { version, promotedAt, previous?, reason?, fallback? }
  *
  * Works over any BlobStore: the folder bucket of the embedded mode and S3 alike.
  */
@@ -26,6 +26,8 @@ export const ChampionPointer = z.object({
   previous: z.string().optional(),
   /** Why it was promoted (e.g. test AUC vs the previous champion's on the same split). */
   reason: z.string().optional(),
+  /** Velocity-only model for galaxies without a dispersion map (kept across promotions). */
+  fallback: z.string().optional(),
 });
 export type ChampionPointer = z.infer<typeof ChampionPointer>;
 
@@ -55,8 +57,14 @@ export class BlobModelRepository {
     if (!(await this.blobs.head(modelKey(version, 'model.json')))) {
       throw new ModelNotFoundError(`model ${version} is not in ${PREFIX.models}`);
     }
-    const previous = (await this.champion())?.version;
-    const pointer: ChampionPointer = { version, promotedAt: new Date().toISOString(), previous, reason };
+    const current = await this.champion();
+    const pointer: ChampionPointer = {
+      version,
+      promotedAt: new Date().toISOString(),
+      previous: current?.version,
+      reason,
+      fallback: current?.fallback,
+    };
     await this.blobs.put(CHAMPION_KEY, JSON.stringify(pointer, null, 2), { contentType: 'application/json' });
     return pointer;
   }

@@ -1,12 +1,21 @@
+import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
 import { DEFAULT_THRESHOLDS } from '../../config/index.ts';
 import { FitsError } from '../../fits/index.ts';
 import { MapError } from '../../maps/index.ts';
+import { type InputKind, inputKindOfChannels } from '../../maps/model-input.ts';
 import { initBackend } from '../../model/backend.ts';
 import { temperatureOf } from '../../model/calibration.ts';
-import { loadMapInputs, MapInputError } from '../../model/dataset.ts';
+import { loadMapInputs, type MapInput, MapInputError } from '../../model/dataset.ts';
 import { checkThresholds, type Prediction, predictMaps, ThresholdError } from '../../model/predict.ts';
-import { artifactsToModel, ModelStoreError, resolveModelDir } from '../../model/store.ts';
+import {
+  artifactsToModel,
+  type ModelArtifacts,
+  ModelStoreError,
+  type ResolvedModel,
+  resolveModelDir,
+} from '../../model/store.ts';
+import { DEFAULT_MC_PASSES, DEFAULT_MC_SEED, predictiveUncertainty } from '../../model/uncertainty.ts';
 import { integer, unitInterval } from '../args.ts';
 import { asInputError, UsageError } from '../errors.ts';
 
@@ -24,13 +33,24 @@ interface Row {
   galaxyId: string;
   probability: number;
   class: string;
+  /** What the model that classified this galaxy read. */
+  inputKind: InputKind;
+  /** Why this galaxy went to another model than the champion, if it did. */
+  note?: string;
   uncertaintyMean?: number;
   uncertaintyStd?: number;
   uncertaintyPasses?: number;
 }
 
-function toRow(file: string, galaxyId: string, p: Prediction): Row {
-  const r: Row = { file, galaxyId, probability: p.probability, class: p.class };
+function toRow(
+  file: string,
+  galaxyId: string,
+  p: Prediction,
+  inputKind: InputKind,
+  note: string | undefined,
+): Row {
+  const r: Row = { file, galaxyId, probability: p.probability, class: p.class, inputKind };
+  if (note) r.note = note;
   if (p.uncertainty) {
     r.uncertaintyMean = p.uncertainty.mean;
     r.uncertaintyStd = p.uncertainty.std;
@@ -46,8 +66,9 @@ const csvCell = (v: unknown) => {
 
 export function formatRows(rows: readonly Row[], format: PredictCliOptions['format']): string {
   const withU = rows.some((r) => r.uncertaintyPasses !== undefined);
-  const cols: (keyof Row)[] = ['file', 'galaxyId', 'probability', 'class'];
+  const cols: (keyof Row)[] = ['file', 'galaxyId', 'probability', 'class', 'inputKind'];
   if (withU) cols.push('uncertaintyMean', 'uncertaintyStd', 'uncertaintyPasses');
+  if (rows.some((r) => r.note)) cols.push('note');
   if (format === 'jsonl') return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
   if (format === 'csv')
@@ -64,7 +85,55 @@ export function formatRows(rows: readonly Row[], format: PredictCliOptions['form
   return `${[line(header), ...rows.map((r) => line(header.map((c) => show(r, c))))].join('\n')}\n`;
 }
 
-/** `galspin predict`: P(fast) and class for each galaxy's velocity map. */
+interface InputGroup {
+  artifacts: ModelArtifacts;
+  kind: InputKind;
+  members: number[];
+  note?: string;
+}
+
+/** The input kind a model reads: metrics.json `inputKind`, else its input channels. */
+export function modelInputKind(artifacts: ModelArtifacts): InputKind {
+  const declared = (artifacts.metrics as { inputKind?: unknown } | undefined)?.inputKind;
+  if (declared === 'velocity' || declared === 'velocity+dispersion') return declared;
+  const topology = JSON.stringify(artifacts.modelJson ?? {});
+  const shape = /"batch_input_shape":\[null,\d+,\d+,(\d+)\]/.exec(topology);
+  return inputKindOfChannels(shape ? Number(shape[1]) : 1);
+}
+
+/**
+ * Which model classifies which galaxy: the champion for every galaxy that has the input it reads;
+ * a galaxy without a dispersion map goes to the velocity-only fallback, and the row says so; with no
+ * fallback it is skipped with a line naming its file.
+ */
+function planInputs(
+  resolved: ResolvedModel,
+  maps: readonly MapInput[],
+): { groups: InputGroup[]; skipped: string[] } {
+  const kind = modelInputKind(resolved.artifacts);
+  const main: InputGroup = { artifacts: resolved.artifacts, kind, members: [] };
+  const fb = resolved.fallback;
+  const fallback: InputGroup | undefined = fb
+    ? {
+        artifacts: fb.artifacts,
+        kind: modelInputKind(fb.artifacts),
+        members: [],
+        note: `no dispersion map: velocity-only fallback model ${basename(fb.dir)}`,
+      }
+    : undefined;
+  const skipped: string[] = [];
+  maps.forEach((m, i) => {
+    if (m.inputs[kind]) main.members.push(i);
+    else if (fallback && m.inputs[fallback.kind]) fallback.members.push(i);
+    else
+      skipped.push(
+        `${m.file}: no dispersion map, and the ${kind} model ${basename(resolved.dir)} has no velocity-only fallback; skipped`,
+      );
+  });
+  return { groups: [main, ...(fallback ? [fallback] : [])].filter((g) => g.members.length > 0), skipped };
+}
+
+/** `galspin predict`: P(fast) and class for each galaxy's velocity (+ dispersion) maps. */
 export function register(program: Command): void {
   program
     .command('predict')
@@ -90,7 +159,7 @@ export function register(program: Command): void {
       '--passes <n>',
       'stochastic passes for the uncertainty (0 = none)',
       integer('--passes', 0, 1000),
-      0,
+      DEFAULT_MC_PASSES,
     )
     .addOption(
       new Option('--uncertainty <m>', 'uncertainty method')
@@ -101,11 +170,14 @@ export function register(program: Command): void {
       'after',
       `
 p is P(fast), temperature-calibrated on the model's validation split. jsonl prints one line per galaxy:
-{"file","galaxyId","probability","class"} plus uncertaintyMean/Std/Passes with --passes.
+{"file","galaxyId","probability","class"} plus uncertaintyMean/Std/Passes (--passes 0: none).
+The uncertainty is on the same calibrated scale: mean and standard deviation of σ(z/T) over
+${DEFAULT_MC_PASSES} passes by default, dropout masks seeded by each map's own content, so a file gets
+the same numbers here as from \`galspin run\` and the AWS pipeline.
 
 Examples:
   galspin predict runs/survey/fits --model models/champion-dir --format jsonl
-  galspin predict a_velocity.fits --model models --passes 30`,
+  galspin predict a_velocity.fits --model models --passes 0   # no uncertainty`,
     )
     .action(async (inputs: string[], o: PredictCliOptions) => {
       let thresholds: { fast: number; slow: number };
@@ -118,21 +190,35 @@ Examples:
       const resolved = await asInputError(resolveModelDir(o.model), ModelStoreError);
       const maps = await asInputError(loadMapInputs(inputs), MapInputError, MapError, FitsError);
       const { tf } = await initBackend();
-      const model = await artifactsToModel(tf, resolved.artifacts);
-      const preds = await predictMaps(
-        tf,
-        model,
-        maps.map((m) => m.input),
-        {
-          temperature: temperatureOf(resolved.artifacts.metrics),
-          thresholds,
-          uncertaintyPasses: o.passes,
-          uncertaintyMethod: o.uncertainty,
-        },
-      );
+      const plan = planInputs(resolved, maps);
+      const rows: (Row | undefined)[] = new Array(maps.length);
+      for (const group of plan.groups) {
+        const model = await artifactsToModel(tf, group.artifacts);
+        const groupInputs = group.members.map((i) => maps[i].inputs[group.kind] as Float32Array);
+        const temperature = temperatureOf(group.artifacts.metrics);
+        const preds = await predictMaps(tf, model, groupInputs, { temperature, thresholds });
+        if (o.passes > 0) {
+          // Calibrated passes and per-map dropout masks, exactly as the pipeline's classifier.
+          const u = await predictiveUncertainty(tf, model, groupInputs, {
+            passes: o.passes,
+            method: o.uncertainty,
+            seed: DEFAULT_MC_SEED,
+            temperature,
+          });
+          u.forEach((e, k) => {
+            preds[k].uncertainty = { mean: e.mean, std: e.std, passes: e.passes, method: e.method };
+          });
+        }
+        model.dispose();
+        group.members.forEach((i, k) => {
+          rows[i] = toRow(maps[i].file, maps[i].galaxyId, preds[k], group.kind, group.note);
+        });
+      }
+      for (const s of plan.skipped) process.stderr.write(`galspin: ${s}\n`);
+      if (plan.skipped.length > 0) process.exitCode = 1;
       process.stdout.write(
         formatRows(
-          maps.map((m, i) => toRow(m.file, m.galaxyId, preds[i])),
+          rows.filter((r): r is Row => r !== undefined),
           o.format,
         ),
       );

@@ -1,4 +1,5 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { DEFAULT_INPUT_KIND, INPUT_KINDS, type InputKind } from '../../maps/model-input.ts';
 import { initBackend } from '../../model/backend.ts';
 import { DatasetError, loadSurvey } from '../../model/data.ts';
 import { trainingProgress } from '../../model/progress.ts';
@@ -27,6 +28,7 @@ interface TrainCliOptions {
   dense?: number[];
   lr?: number;
   paperCopies?: number[];
+  input: InputKind;
 }
 
 /** `galspin train`: survey → trained Table 1 CNN + metrics.json + model card in a model folder. */
@@ -46,6 +48,11 @@ export function register(program: Command): void {
       new Option('--protocol <p>', 'honest: split by galaxy first; paper: augment then split (leaky)')
         .choices(['honest', 'paper'])
         .default('honest'),
+    )
+    .addOption(
+      new Option('--input <kind>', "network input: velocity+dispersion (default) or the paper's velocity")
+        .choices([...INPUT_KINDS])
+        .default(DEFAULT_INPUT_KIND),
     )
     .option('--epochs <n>', 'most epochs (early stopping may end sooner)', integer('--epochs', 1), 60)
     .option('--seed <s>', 'seed of split, augmentation, initial weights', integer('--seed', 0), 1)
@@ -74,10 +81,13 @@ Examples:
     .action(async (o: TrainCliOptions) => {
       if (o.paperCopies && o.paperCopies.length !== 2) throw new UsageError('--paper-copies takes fast,slow');
       const backend = await initBackend();
-      const data = await asInputError(loadSurvey(o.data, { limit: o.limit }), DatasetError);
+      const data = await asInputError(
+        loadSurvey(o.data, { limit: o.limit, inputKind: o.input }),
+        DatasetError,
+      );
       const nFast = data.labels.filter((l) => l === 1).length;
       process.stderr.write(
-        `galspin: ${data.ids.length} labeled galaxies (${nFast} fast, ${data.ids.length - nFast} slow) from ${data.source}; protocol ${o.protocol}\n`,
+        `galspin: ${data.ids.length} labeled galaxies (${nFast} fast, ${data.ids.length - nFast} slow) from ${data.source}; protocol ${o.protocol}; input ${o.input}\n`,
       );
       const progress = trainingProgress();
       const model: Record<string, unknown> = {};
