@@ -30,6 +30,15 @@ export {
   resamplePlane,
   TARGET_PIXEL_SCALE_ARCSEC,
 } from './preprocess.ts';
+export {
+  type CleanKinematics,
+  cleanKinematics,
+  OUTLIER_REJECTION,
+  rejectOutliers,
+  SAMI_QUALITY,
+  samiQualityMask,
+  systemicVelocity,
+} from './quality.ts';
 export { deriveSeed, mulberry32, type Rng } from './random.ts';
 export { classifyRotator, isBorderline, isSlowRotator, ROTATOR_RULES, type RotatorRule } from './rules.ts';
 export { countValid, type KinematicMap, MapError, type MapSurvey } from './types.ts';
