@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { register as registerEvaluate } from './commands/evaluate.ts';
 import { register as registerExplain } from './commands/explain.ts';
 import { register as registerInspect } from './commands/inspect.ts';
 import { register as registerMoran } from './commands/moran.ts';
@@ -58,6 +59,7 @@ Examples:
     registerTrain,
     registerTune,
     registerPredict,
+    registerEvaluate,
     registerExplain,
     registerRun,
     registerQuery,

@@ -7,9 +7,11 @@
  *   <dir>/model.json  <dir>/weights.bin  <dir>/metrics.json  <dir>/model-card.md
  *   <root>/<version>/…  and  <root>/champion.json = { version, promotedAt, previous? }
  */
+
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
+import { type InputKind, inputKindOfChannels } from '../maps/model-input.ts';
 
 export interface ModelArtifacts {
   /** model.json as TensorFlow.js writes it (modelTopology, weightsManifest, format, …). */
@@ -33,6 +35,15 @@ export class ModelStoreError extends Error {
 
 const VERSION_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Refuse absurd model files (Table 1 is 2.3 MB of weights). */
+/** The input kind a model reads: metrics.json `inputKind`, else its input channels. */
+export function modelInputKind(artifacts: ModelArtifacts): InputKind {
+  const declared = (artifacts.metrics as { inputKind?: unknown } | undefined)?.inputKind;
+  if (declared === 'velocity' || declared === 'velocity+dispersion') return declared;
+  const topology = JSON.stringify(artifacts.modelJson ?? {});
+  const shape = /"batch_input_shape":\[null,\d+,\d+,(\d+)\]/.exec(topology);
+  return inputKindOfChannels(shape ? Number(shape[1]) : 1);
+}
+
 export const MAX_WEIGHTS_BYTES = 512 * 1024 * 1024;
 
 /** Serialises a model to artifacts through a save handler (no tfjs-node needed). */

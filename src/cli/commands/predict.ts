@@ -3,7 +3,7 @@ import { type Command, Option } from 'commander';
 import { DEFAULT_THRESHOLDS } from '../../config/index.ts';
 import { FitsError } from '../../fits/index.ts';
 import { MapError } from '../../maps/index.ts';
-import { type InputKind, inputKindOfChannels } from '../../maps/model-input.ts';
+import type { InputKind } from '../../maps/model-input.ts';
 import { initBackend } from '../../model/backend.ts';
 import { temperatureOf } from '../../model/calibration.ts';
 import { loadMapInputs, type MapInput, MapInputError } from '../../model/dataset.ts';
@@ -12,6 +12,7 @@ import {
   artifactsToModel,
   type ModelArtifacts,
   ModelStoreError,
+  modelInputKind,
   type ResolvedModel,
   resolveModelDir,
 } from '../../model/store.ts';
@@ -90,15 +91,6 @@ interface InputGroup {
   kind: InputKind;
   members: number[];
   note?: string;
-}
-
-/** The input kind a model reads: metrics.json `inputKind`, else its input channels. */
-export function modelInputKind(artifacts: ModelArtifacts): InputKind {
-  const declared = (artifacts.metrics as { inputKind?: unknown } | undefined)?.inputKind;
-  if (declared === 'velocity' || declared === 'velocity+dispersion') return declared;
-  const topology = JSON.stringify(artifacts.modelJson ?? {});
-  const shape = /"batch_input_shape":\[null,\d+,\d+,(\d+)\]/.exec(topology);
-  return inputKindOfChannels(shape ? Number(shape[1]) : 1);
 }
 
 /**
