@@ -1,4 +1,12 @@
 /** Kinematic maps: survey loaders, the paper's preprocessing and the science measures. */
+export {
+  DEFAULT_PSF_FWHM_ARCSEC,
+  measureSpinEllipticity,
+  RE_SCALE,
+  type SpinEllipticity,
+  type SpinEllipticityFailure,
+  type SpinEllipticityOptions,
+} from './classical.ts';
 export { type Ellipse, ellipticalRadii, gridCentre, toEllipseFrame } from './geometry.ts';
 export {
   type Aperture,

@@ -24,6 +24,14 @@ export const MapScience = z.object({
   /** Semi-major axis of the half-light ellipse, arcsec. */
   reArcsec: z.number().optional(),
   nValid: z.number().int().nonnegative(),
+  /** Systemic velocity removed before λ_Re, km/s (flux-weighted Hodges–Lehmann median of central V). */
+  systemicKms: z.number().optional(),
+  /** Class of the λ_Re–ε rule (Cappellari 2016) on the measured values. */
+  rotatorClass: z.enum(['fast', 'slow']).optional(),
+  /** Spaxels removed by the SAMI quality cuts and by the hot-spaxel rejection. */
+  rejected: z
+    .object({ quality: z.number().int().nonnegative(), outliers: z.number().int().nonnegative() })
+    .optional(),
 });
 export type MapScience = z.infer<typeof MapScience>;
 
