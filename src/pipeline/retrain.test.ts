@@ -9,14 +9,16 @@ import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { PREFIX } from '../config/index.ts';
+import { buildToyModel, toyDataset, trainOnToyMaps } from '../model/attribution-testkit.ts';
 import { initBackend } from '../model/backend.ts';
-import { buildModel } from '../model/network.ts';
+import { buildModel, TABLE1_CONFIG } from '../model/network.ts';
+import { MIN_BENCHMARK_GALAXIES } from '../model/promotion.ts';
 import { syntheticDataset } from '../model/synthetic-maps.ts';
 import { embeddedPorts } from './deps-local.ts';
 import { RejectedInputError } from './errors.ts';
 import { DEMO_TRAIN } from './local-run.ts';
 import { BlobModelRepository } from './model-repo.ts';
-import { labelsFromIndex, retrain } from './retrain.ts';
+import { type Benchmark, judgeChallenger, labelsFromIndex, retrain } from './retrain.ts';
 import { putStoredMap } from './testing/stored-map.ts';
 import { RepositoryClassifierSource } from './tf-classifier.ts';
 import { runWorker } from './worker.ts';
@@ -93,9 +95,139 @@ describe('retrain without a labels CSV', () => {
     expect(r.comparison.candidate.version).toBe(r.version);
     const card = new TextDecoder().decode(await blobs.get(`${PREFIX.models}${r.version}/model-card.md`));
     expect(card).toMatch(/index \(λRe–ε, vandesande2021\)/);
+    // The demo config on 36 galaxies: a demo model, never promoted; the champion stays.
+    expect(r.comparison.promoted).toBe(false);
+    expect(r.comparison.reason).toMatch(
+      /is a demo model \(not the Table 1 network .*trained on \d+ galaxies \(< 500\)\); demo models are never promoted/,
+    );
+    expect((await new BlobModelRepository(blobs).champion())?.version).toBe('v1');
+    const metrics = (await new BlobModelRepository(blobs).metrics(r.version)) as Record<string, unknown>;
+    expect(metrics.demo).toBe(true);
+    expect(metrics.inputKind).toBe('velocity');
+    expect(metrics.promotion).toMatchObject({ promoted: false });
+  }, 120_000);
+
+  it('never promotes a demo model over the champion, and does not even score it on the benchmark', async () => {
+    let asked = 0;
+    const benchmark = async (): Promise<Benchmark> => {
+      asked++;
+      const b = syntheticDataset(MIN_BENCHMARK_GALAXIES, 77, 0.5);
+      return { name: 'synthetic', ids: b.ids, inputs: b.inputs, labels: b.labels };
+    };
+    const r = await retrain(
+      { tf, backend, blobs, index, benchmark },
+      { train: { ...DEMO_TRAIN, epochs: 1, seed: 4 } },
+    );
+    expect(r.comparison.promoted).toBe(false);
+    expect(r.comparison.promotion.reason).toMatch(/demo models are never promoted/);
+    expect(asked).toBe(0);
+    expect((await new BlobModelRepository(blobs).champion())?.version).toBe('v1');
   }, 120_000);
 
   it('refuses when neither a labels CSV nor the index is given', async () => {
     await expect(retrain({ tf, backend, blobs }, {})).rejects.toThrow(RejectedInputError);
+  });
+});
+
+/** Metrics of a Table 1 model trained on enough galaxies (what a real `--full` retrain records). */
+const table1Metrics = (extra: Record<string, unknown> = {}) => ({
+  config: { ...TABLE1_CONFIG },
+  data: { nGalaxies: 1112 },
+  ...extra,
+});
+
+describe('judgeChallenger: retrain cannot demote the champion (real small models)', () => {
+  let trained: tfjs.LayersModel;
+  let untrained: tfjs.LayersModel;
+  let bench: Benchmark;
+
+  beforeAll(async () => {
+    trained = buildToyModel(tf, 2);
+    await trainOnToyMaps(tf, trained, toyDataset(160, 5), 4);
+    untrained = buildToyModel(tf, 3);
+    const maps = toyDataset(600, 9);
+    bench = {
+      name: 'toy',
+      ids: maps.map((_, i) => `g${i}`),
+      inputs: maps.map((m) => m.input),
+      labels: maps.map((m) => m.label),
+    };
+  }, 120_000);
+  afterAll(() => {
+    trained?.dispose();
+    untrained?.dispose();
+  });
+
+  const judge = (
+    challenger: tfjs.LayersModel,
+    champion: tfjs.LayersModel,
+    opts: {
+      challengerMetrics?: Record<string, unknown>;
+      championMetrics?: Record<string, unknown>;
+      benchmark?: Benchmark | null;
+    } = {},
+  ) =>
+    judgeChallenger(tf, {
+      challenger: {
+        version: 'challenger',
+        model: challenger,
+        metrics: opts.challengerMetrics ?? table1Metrics(),
+      },
+      champion: { version: 'champion', model: champion, metrics: opts.championMetrics ?? table1Metrics() },
+      benchmark: opts.benchmark === null ? undefined : async () => opts.benchmark ?? bench,
+    });
+
+  it('promotes a clearly better challenger, recording n, accuracies, b, c and the p-value', async () => {
+    const d = await judge(trained, untrained);
+    expect(d.promoted).toBe(true);
+    expect(d.comparison).toMatchObject({ benchmark: 'toy', n: 600, alpha: 0.05 });
+    const c = d.comparison as NonNullable<typeof d.comparison>;
+    expect(c.challengerAccuracy).toBeGreaterThan(c.championAccuracy);
+    expect(c.c).toBeGreaterThan(c.b);
+    expect(c.pValue).toBeLessThan(0.05);
+  });
+
+  it('a worse or an equal challenger is not promoted', async () => {
+    const worse = await judge(untrained, trained);
+    expect(worse.promoted).toBe(false);
+    expect(worse.comparison?.b).toBeGreaterThan(worse.comparison?.c ?? 0);
+    const equal = await judge(trained, trained);
+    expect(equal.promoted).toBe(false);
+    expect(equal.comparison).toMatchObject({ b: 0, c: 0, pValue: 1 });
+  });
+
+  it('a demo model is never promoted even though it scores higher', async () => {
+    const d = await judge(trained, untrained, {
+      challengerMetrics: {
+        config: { ...TABLE1_CONFIG, convFilters: [16, 32], denseUnits: [32] },
+        data: { nGalaxies: 40 },
+      },
+    });
+    expect(d.promoted).toBe(false);
+    expect(d.reason).toMatch(/demo model \(not the Table 1 network .*; trained on 40 galaxies \(< 500\)\)/);
+  });
+
+  it('a different input kind is never promoted (a champion without inputKind reads velocity)', async () => {
+    const d = await judge(trained, untrained, {
+      challengerMetrics: table1Metrics({ inputKind: 'velocity+dispersion' }),
+    });
+    expect(d.promoted).toBe(false);
+    expect(d.reason).toMatch(/reads velocity\+dispersion, champion champion reads velocity/);
+  });
+
+  it(`never promotes without a benchmark or on fewer than ${MIN_BENCHMARK_GALAXIES} galaxies`, async () => {
+    const none = await judge(trained, untrained, { benchmark: null });
+    expect(none.promoted).toBe(false);
+    expect(none.reason).toMatch(/no benchmark/);
+    const few = await judge(trained, untrained, {
+      benchmark: {
+        ...bench,
+        ids: bench.ids.slice(0, 499),
+        inputs: bench.inputs.slice(0, 499),
+        labels: bench.labels.slice(0, 499),
+      },
+    });
+    expect(few.promoted).toBe(false);
+    expect(few.reason).toMatch(/has 499 galaxies \(< 500\)/);
   });
 });

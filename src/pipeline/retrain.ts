@@ -1,10 +1,16 @@
 /**
  * Retrain: labeled maps from the bucket (a labels CSV under `labels/` naming galaxies whose maps
  * are in `maps/`) → the honest protocol (split by galaxy, augment the training split only, test
- * split untouched) → evaluate → store as `models/<version>/`. The candidate is promoted only when it
- * beats the current champion **on the same test split**; both metrics are recorded in the
- * candidate's metrics.json (`comparison`) either way. Optionally re-enqueues every map for the new
- * champion.
+ * split untouched) → evaluate → store as `models/<version>/`.
+ *
+ * Promotion cannot go backwards (../model/promotion.ts): a demo model (not Table 1, or trained on
+ * fewer than MIN_TRAINING_GALAXIES) is never promoted; otherwise the challenger replaces the
+ * champion only when it reads the same input kind and is significantly better on the injected
+ * benchmark of ≥ MIN_BENCHMARK_GALAXIES galaxies (one-sided exact McNemar at P = 0.5, α = 0.05).
+ * Without a benchmark nothing is promoted over a champion. The challenger's metrics.json records
+ * `demo`, `demoReasons`, `inputKind`, `promotion` (decision, reason, n, accuracies, b, c, p-value)
+ * and the test-split comparison (`comparison`) either way. Optionally re-enqueues every map for the
+ * new champion.
  */
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -12,8 +18,18 @@ import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { type ClassifyMessageInput, LIMITS, PREFIX } from '../config/index.ts';
 import { classifyRotator, isBorderline, type RotatorRule } from '../maps/rules.ts';
+import { inputShapeOf, logitsOf, stackInputs } from '../model/attribution-forward.ts';
 import type { Backend } from '../model/backend.ts';
 import { evaluateModel } from '../model/evaluate.ts';
+import {
+  type Contender,
+  decidePromotion,
+  demoReasons,
+  type InputKind,
+  inputKindOf,
+  MIN_BENCHMARK_GALAXIES,
+  type PromotionDecision,
+} from '../model/promotion.ts';
 import { readModelDir } from '../model/store.ts';
 import type { TrainOptions } from '../model/train.ts';
 import { trainAndSave } from '../model/train-run.ts';
@@ -33,6 +49,20 @@ export interface RetrainDeps {
   index?: ResultIndex;
   classifyQueue?: WorkQueue;
   log?: PipelineLogger;
+  /**
+   * The labelled benchmark challenger and champion are compared on (≥ MIN_BENCHMARK_GALAXIES
+   * galaxies, inputs of the models' input kind). Without it nothing replaces a champion.
+   */
+  benchmark?: () => Promise<Benchmark>;
+}
+
+/** Galaxies both models classify for the promotion test; `inputs[i]` is what the model reads. */
+export interface Benchmark {
+  name: string;
+  ids: string[];
+  inputs: Float32Array[];
+  /** 1 fast, 0 slow. */
+  labels: number[];
 }
 
 /** Retraining's dependencies from a backend and a pipeline's ports (the train task and the CLI). */
@@ -61,10 +91,13 @@ export interface RetrainOptions {
 
 export interface Comparison {
   candidate: { version: string; auc: number; accuracy: number };
+  /** The champion on the candidate's test split (absent when there is none or it reads another input). */
   champion?: { version: string; auc: number; accuracy: number };
   promoted: boolean;
   reason: string;
   testSet: { n: number; ids: string[] };
+  /** The promotion decision: demo check, input kind, benchmark and McNemar test. */
+  promotion: PromotionDecision;
 }
 
 export interface RetrainResult {
@@ -178,43 +211,67 @@ export async function retrain(deps: RetrainDeps, opts: RetrainOptions): Promise<
     });
     const version = run.metrics.modelVersion;
     const candidate = { version, auc: run.metrics.test.auc, accuracy: run.metrics.test.accuracy };
+    const candidateMetrics = run.metrics as unknown as Record<string, unknown>;
+    const challengerDemo = demoReasons(candidateMetrics);
+    const challengerKind = kindOfModel(run.result.model, candidateMetrics);
     const repo = new BlobModelRepository(deps.blobs);
     const current = (await repo.champion())?.version;
     let champion: Comparison['champion'];
-    if (current) {
-      // The champion is scored on exactly the candidate's untouched test split.
+    let promotion: PromotionDecision;
+    if (!current) {
+      promotion = decidePromotion({
+        challenger: { version, inputKind: challengerKind, demoReasons: challengerDemo },
+      });
+    } else {
       const model = await repo.loadModel(tf, current);
       try {
-        const m = evaluateModel(
-          tf,
-          model,
-          run.result.test,
-          run.result.validation,
-          run.result.config.inputSize,
-        );
-        champion = { version: current, auc: m.auc, accuracy: m.accuracy };
+        const championMetrics = await repo.metrics(current);
+        const championKind = kindOfModel(model, championMetrics);
+        if (championKind === challengerKind && sameInputShape(model, run.result.model)) {
+          // The champion is scored on exactly the candidate's untouched test split (for the record).
+          const m = evaluateModel(
+            tf,
+            model,
+            run.result.test,
+            run.result.validation,
+            run.result.config.inputSize,
+          );
+          champion = { version: current, auc: m.auc, accuracy: m.accuracy };
+        }
+        promotion = await judgeChallenger(tf, {
+          challenger: { version, model: run.result.model, metrics: candidateMetrics },
+          champion: { version: current, model, metrics: championMetrics },
+          benchmark: deps.benchmark,
+          log,
+        });
       } finally {
         model.dispose();
       }
     }
-    const better =
-      !champion ||
-      candidate.auc > champion.auc ||
-      (candidate.auc === champion.auc && candidate.accuracy > champion.accuracy);
-    const reason = champion
-      ? `test AUC ${candidate.auc.toFixed(3)} vs champion ${champion.version} ${champion.auc.toFixed(3)} on the same ${run.result.test.ids.length} galaxies`
-      : 'no champion yet';
+    const better = promotion.promoted;
+    const testLine = champion
+      ? `; test AUC ${candidate.auc.toFixed(3)} vs champion ${champion.version} ${champion.auc.toFixed(3)} on the same ${run.result.test.ids.length} galaxies`
+      : '';
+    const reason = `${promotion.reason}${testLine}`;
     const comparison: Comparison = {
       candidate,
       champion,
       promoted: better,
       reason,
       testSet: { n: run.result.test.ids.length, ids: run.result.test.ids },
+      promotion,
     };
     const artifacts = await readModelDir(dir);
     await repo.saveFiles(version, {
       ...artifacts,
-      metrics: { ...(artifacts.metrics ?? {}), comparison },
+      metrics: {
+        ...(artifacts.metrics ?? {}),
+        demo: challengerDemo.length > 0,
+        demoReasons: challengerDemo,
+        inputKind: challengerKind,
+        promotion: { promoted: promotion.promoted, reason: promotion.reason, ...promotion.comparison },
+        comparison,
+      },
     });
     run.result.model.dispose();
     if (better) await repo.promote(version, reason);
@@ -225,6 +282,87 @@ export async function retrain(deps: RetrainDeps, opts: RetrainOptions): Promise<
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
+}
+
+/** The input kind of a model: its metrics' `inputKind`, else its input channels (1 velocity). */
+function kindOfModel(model: tfjs.LayersModel, metrics: Record<string, unknown> | undefined): InputKind {
+  if ((metrics as { inputKind?: unknown } | undefined)?.inputKind !== undefined) return inputKindOf(metrics);
+  return inputShapeOf(model).shape[2] === 2 ? 'velocity+dispersion' : 'velocity';
+}
+
+function sameInputShape(a: tfjs.LayersModel, b: tfjs.LayersModel): boolean {
+  return inputShapeOf(a).shape.join() === inputShapeOf(b).shape.join();
+}
+
+/** P(fast) at the P = 0.5 decision: the sign of the logit (temperature scaling cannot move it). */
+async function benchmarkScores(
+  tf: typeof tfjs,
+  model: tfjs.LayersModel,
+  inputs: readonly Float32Array[],
+): Promise<Float64Array> {
+  const { size } = inputShapeOf(model);
+  const logits = await logitsOf(tf, model, stackInputs(inputs, size), inputs.length, 128);
+  return Float64Array.from(logits, (z) => 1 / (1 + Math.exp(-z)));
+}
+
+/**
+ * The promotion decision for a trained challenger against the current champion: demo check, input
+ * kind, then both models on the benchmark (when there is one of ≥ MIN_BENCHMARK_GALAXIES galaxies)
+ * and the paired McNemar test ({@link decidePromotion}).
+ */
+export async function judgeChallenger(
+  tf: typeof tfjs,
+  args: {
+    challenger: { version: string; model: tfjs.LayersModel; metrics: Record<string, unknown> };
+    champion: { version: string; model: tfjs.LayersModel; metrics: Record<string, unknown> | undefined };
+    benchmark?: () => Promise<Benchmark>;
+    log?: PipelineLogger;
+  },
+): Promise<PromotionDecision> {
+  const challenger: Contender = {
+    version: args.challenger.version,
+    inputKind: kindOfModel(args.challenger.model, args.challenger.metrics),
+    demoReasons: demoReasons(args.challenger.metrics),
+  };
+  const champion: Contender = {
+    version: args.champion.version,
+    inputKind: kindOfModel(args.champion.model, args.champion.metrics),
+  };
+  // Cheap refusals first: no benchmark is loaded or scored for a demo model or another input kind.
+  const refused = (challenger.demoReasons?.length ?? 0) > 0 || challenger.inputKind !== champion.inputKind;
+  if (refused || !args.benchmark) return decidePromotion({ challenger, champion });
+  const bench = await args.benchmark();
+  if (bench.inputs.length !== bench.labels.length || bench.ids.length !== bench.labels.length)
+    throw new RejectedInputError(
+      `benchmark ${bench.name}: ${bench.ids.length} ids, ${bench.inputs.length} inputs, ${bench.labels.length} labels`,
+    );
+  const labels = { name: bench.name, labels: bench.labels };
+  if (bench.labels.length < MIN_BENCHMARK_GALAXIES)
+    return decidePromotion({ challenger, champion, benchmark: labels });
+  for (const [who, model] of [
+    ['challenger', args.challenger.model],
+    ['champion', args.champion.model],
+  ] as const) {
+    const { size } = inputShapeOf(model);
+    const bad = bench.inputs.findIndex((x) => x.length !== size);
+    if (bad >= 0)
+      return {
+        promoted: false,
+        reason: `benchmark ${bench.name} input ${bench.ids[bad]} has ${bench.inputs[bad].length} values, the ${who} reads ${size}; not promoted`,
+      };
+  }
+  args.log?.info('benchmark', { name: bench.name, n: bench.labels.length });
+  return decidePromotion({
+    challenger: {
+      ...challenger,
+      benchmarkProbabilities: await benchmarkScores(tf, args.challenger.model, bench.inputs),
+    },
+    champion: {
+      ...champion,
+      benchmarkProbabilities: await benchmarkScores(tf, args.champion.model, bench.inputs),
+    },
+    benchmark: labels,
+  });
 }
 
 /** One classify message per map in `maps/`, pinned to `modelVersion`. */
