@@ -1,6 +1,7 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
 import { initBackend } from '../../model/backend.ts';
+import { MIN_BENCHMARK_GALAXIES, MIN_TRAINING_GALAXIES, PROMOTION_ALPHA } from '../../model/promotion.ts';
 import { portsFor, stageProgress } from '../../pipeline/cli-support.ts';
 import { DEMO_TRAIN } from '../../pipeline/local-run.ts';
 import { retrain, retrainDeps } from '../../pipeline/retrain.ts';
@@ -18,15 +19,18 @@ interface RetrainOptions {
 }
 
 /**
- * `galspin retrain`: train on the labeled maps in the bucket, promote only if better on the same
- * test split. Locally it runs the train task in-process; `--ecs` starts the train task on ECS
+ * `galspin retrain`: train on the labeled maps in the bucket; promotion cannot go backwards
+ * (src/model/promotion.ts): the default small config is a demo model and is never promoted over a
+ * champion, and a `--full` (Table 1) model replaces the champion only when it reads the same input
+ * and is significantly better on a benchmark of ≥ 500 galaxies (exact McNemar, α = 0.05).
+ * Locally it runs the train task in-process; `--ecs` starts the train task on ECS
  * (GALSPIN_CLUSTER, GALSPIN_TRAIN_TASK_DEF, GALSPIN_SUBNETS[, GALSPIN_SECURITY_GROUPS]).
  */
 export function register(program: Command): void {
   program
     .command('retrain')
     .description(
-      'retrain on labeled maps in the bucket; promote only if it beats the champion on the same test set',
+      'retrain on labeled maps in the bucket; promote only a Table 1 model significantly better on a ≥ 500-galaxy benchmark',
     )
     .option(
       '--labels <key>',
@@ -36,11 +40,25 @@ export function register(program: Command): void {
     .option('--aws', 'use S3/SQS named by the GALSPIN_* environment')
     .option('--ecs', 'run the train task on ECS instead of here (needs --aws environment)')
     .option('--epochs <n>', 'most epochs', integer('--epochs', 1))
-    .option('--full', "the paper's Table 1 network and 60 epochs instead of the small demo config")
+    .option(
+      '--full',
+      "the paper's Table 1 network and 60 epochs instead of the small demo config (a demo model is never promoted)",
+    )
     .option('--reclassify', 'enqueue every map for the new champion when promoted')
     .addHelpText(
       'after',
-      '\nExamples:\n  galspin retrain --labels labels/run-1.csv --reclassify\n  galspin retrain                 # labels from the index: λRe and ε measured at ingest\n  galspin retrain --labels labels/sami.csv --aws --ecs --full',
+      `
+Promotion cannot go backwards. A model trained with the small default config, or on fewer than
+${MIN_TRAINING_GALAXIES} galaxies, is a demo model (metrics.json "demo": true) and is never promoted
+over a champion. A --full model replaces the champion only if it reads the same input kind and is
+better on a benchmark of ≥ ${MIN_BENCHMARK_GALAXIES} galaxies by a one-sided exact McNemar test
+(α = ${PROMOTION_ALPHA}); without a benchmark nothing is promoted. The comparison is recorded in the new
+model's metrics.json either way. A store without a champion takes the first model.
+
+Examples:
+  galspin retrain --labels labels/run-1.csv --reclassify
+  galspin retrain                 # labels from the index: λRe and ε measured at ingest
+  galspin retrain --labels labels/sami.csv --aws --ecs --full`,
     )
     .action(async (o: RetrainOptions) => {
       if (o.ecs) {
