@@ -32,7 +32,7 @@ import {
   rollAndScale,
   rotationWithLineOfSight,
 } from './project.ts';
-import { ellipsoidProjection, measureProjectedShape } from './truth.ts';
+import { ellipsoidProjection, measureProjectedShape, type ProjectedShape } from './truth.ts';
 
 export type { ParticleKind, ParticleModel } from './models.ts';
 export { drawModel, FAST_KINDS, SLOW_KINDS } from './models.ts';
@@ -44,12 +44,13 @@ export const DEFAULT_PARTICLES = 60_000;
 /** Projected ellipticity the survey writer needs for labeled galaxies; the Family retries views above it. */
 export const FAMILY_MAX_ELLIPTICITY = 0.4;
 /** Viewing directions tried before settling for the roundest one seen. */
-export const DEFAULT_VIEW_TRIES = 10;
+export const DEFAULT_VIEW_TRIES = 30;
 
 export interface ParticleOptions {
   /**
-   * Retry the (isotropic) viewing direction while the projected ellipticity is ≥ this, up to `maxTries`
-   * times, keeping the roundest view if none qualifies. Default: no limit (one isotropic draw). The
+   * Retry the (isotropic) viewing direction while the projected ellipticity is ≥ this (screened with the
+   * exact projection of the ellipsoid, confirmed on the stars), up to `maxTries` times, keeping the
+   * roundest view if none qualifies. Default: no limit (one isotropic draw). The
    * result is then isotropic conditioned on ε < maxEllipticity, which for flat discs favours low
    * inclinations, as a survey selecting ε < 0.4 would.
    */
@@ -96,25 +97,33 @@ export function simulateParticleGalaxy(
   const Y = new Float64Array(n);
   const scratch = new Float64Array(n);
   let R: Rotation;
+  let shape: ProjectedShape;
+  const measure = (Rt: Rotation): ProjectedShape => {
+    projectPositions(pos, Rt, X, Y);
+    return measureProjectedShape(X, Y, { scratch, guess: ellipsoidProjection(Rt, model.p, model.q) });
+  };
   if (opts.lineOfSight) {
     R = rotationWithLineOfSight(opts.lineOfSight);
+    shape = measure(R);
   } else {
-    // choose the view from the exact projected shape of the ellipsoid, then measure the stars once
+    // screen views with the exact projected shape of the ellipsoid (cheap), confirm on the stars
     const maxE = opts.maxEllipticity ?? Number.POSITIVE_INFINITY;
     const tries = Math.max(1, opts.maxTries ?? DEFAULT_VIEW_TRIES);
-    R = randomRotation(rng);
-    let bestE = ellipsoidProjection(R, model.p, model.q).ellipticity;
-    for (let t = 1; t < tries && bestE >= maxE; t++) {
+    let best: { R: Rotation; e: number } | undefined;
+    let found: { R: Rotation; shape: ProjectedShape } | undefined;
+    for (let t = 0; t < tries && !found; t++) {
       const Rt = randomRotation(rng);
       const e = ellipsoidProjection(Rt, model.p, model.q).ellipticity;
-      if (e < bestE) {
-        R = Rt;
-        bestE = e;
+      if (!best || e < best.e) best = { R: Rt, e };
+      if (e < maxE) {
+        const s = measure(Rt);
+        if (s.ellipticity < maxE) found = { R: Rt, shape: s };
       }
     }
+    // best is set: tries ≥ 1
+    R = found ? found.R : best!.R;
+    shape = found ? found.shape : measure(R);
   }
-  projectPositions(pos, R, X, Y);
-  const shape = measureProjectedShape(X, Y, { scratch, guess: ellipsoidProjection(R, model.p, model.q) });
 
   // model units → arcsec, major axis to the wanted PA
   const toArcsec = nuisance.reArcsec / shape.re;

@@ -171,7 +171,7 @@ export function sersicRadiusTable(n: number, size = TABLE_SIZE): Float64Array {
   const b = psB(n);
   // t grid up to far in the Gamma tail
   const tMax = k + 14 * Math.sqrt(k) + 30;
-  const steps = 16384;
+  const steps = 4096;
   const h = tMax / steps;
   const logDensity = (t: number) => (t > 0 ? (k - 1) * Math.log(t) - t : k > 1 ? -Infinity : 0);
   // normalise in log space around the mode to avoid overflow
@@ -350,15 +350,15 @@ function discDispersion(sigma0: number, reArcsec: number, rng: Rng): DispersionP
  * - oblate-rotator: p ∈ [0.92, 1], q ∈ [0.2, 0.6]; rotation about z with vMax/σ0 = 0.6 + 2.4 u^0.6
  *   (median ≈ 2), rTurn ∈ [0.15, 0.5] Re; disc-like σ profile.
  * - non-rotating: p ∈ [0.85, 1], q ∈ [0.7, p]; no streaming; hot σ profile.
- * - prolate: p = q ∈ [0.55, 0.85] (and b = c up to 2 %); rotation about the LONG axis x, vMax/σ0 ∈ [0.2, 0.6].
+ * - prolate: p = q ∈ [0.55, 0.85] (and b = c up to 2 %); rotation about the LONG axis x, vMax/σ0 ∈ [0.2, 0.5].
  * - triaxial: p ∈ [0.75, 0.95], q ∈ [0.55, p − 0.05]; weak rotation (vMax/σ0 ∈ [0.08, 0.3]) about an
  *   axis in the x–z principal plane tilted 25–75° from z, so the kinematic axis is misaligned.
  * - kdc: p ∈ [0.85, 1], q ∈ [0.7, p]; core radius 1–3″ rotating about z with vMax/σ0 ∈ [0.4, 1.0],
  *   rTurn = 0.3 core; outside it non-rotating (half) or counter-rotating with vMax/σ0 ∈ [0.1, 0.3].
  * - counter-rotating: p ∈ [0.95, 1], q ∈ [0.25, 0.5]; two co-spatial discs rotating in opposite senses
- *   about z with the same vMax/σ0 ∈ [1.4, 2.6], rTurn ∈ [0.1, 0.3] Re; inside r_c ∈ [0.8, 1.6] Re half
+ *   about z with the same vMax/σ0 ∈ [1.4, 2.6], rTurn ∈ [0.1, 0.3] Re; inside r_c ∈ [1.2, 2] Re half
  *   (45–50 %) of the stars counter-rotate, outside the counter-rotating disc fades as (r/r_c)⁻⁴ (mass
- *   ratio ≈ 0.3–0.6), so V ≈ 0 inside and σ peaks on both sides along the major axis ('2σ', Krajnović
+ *   ratio ≈ 0.35–0.6), so V ≈ 0 inside and σ peaks on both sides along the major axis ('2σ', Krajnović
  *   et al. 2011, MNRAS 414, 2923); disc-like σ profile.
  */
 export function drawModel(
@@ -426,7 +426,7 @@ export function drawModel(
             scale: 1,
             streaming: {
               axis: X_AXIS,
-              vMaxKms: sign * rng.uniform(0.2, 0.6) * s0,
+              vMaxKms: sign * rng.uniform(0.2, 0.5) * s0,
               rTurnArcsec: rng.uniform(0.2, 0.5) * reArcsec,
             },
             dispersion: hotDispersion(s0, reArcsec, rng),
@@ -497,7 +497,7 @@ export function drawModel(
               vMaxKms: sign * rng.uniform(1.4, 2.6) * s0,
               rTurnArcsec: rng.uniform(0.1, 0.3) * reArcsec,
             },
-            counter: { maxFraction: rng.uniform(0.45, 0.5), radiusArcsec: rng.uniform(0.8, 1.6) * reArcsec },
+            counter: { maxFraction: rng.uniform(0.45, 0.5), radiusArcsec: rng.uniform(1.2, 2) * reArcsec },
             dispersion: discDispersion(s0, reArcsec, rng),
           },
         ],
