@@ -10,6 +10,7 @@ import type { InputKind } from '../maps/model-input.ts';
 import type { EpochRecord } from './callbacks.ts';
 import type { TestMetrics } from './evaluate.ts';
 import type { ModelConfig } from './network.ts';
+import type { OodModel } from './ood.ts';
 import type { Protocol } from './train.ts';
 
 export const PAPER_FIGURES = { accuracy: 0.91, precision: 0.95, auc: 0.95 } as const;
@@ -37,6 +38,8 @@ export interface MetricsJson {
   inputKind?: InputKind;
   /** How the input was normalised, in words (identical at training and serving time). */
   normalisation?: string;
+  /** Out-of-distribution model fitted on the training split (src/model/ood.ts). */
+  ood?: OodModel;
   training: {
     epochs: number;
     bestEpoch: number;
@@ -47,6 +50,28 @@ export interface MetricsJson {
     priorShift?: number;
   };
   thresholds: { fast: number; slow: number };
+  /**
+   * Set by retrain (src/pipeline/retrain.ts): a model trained with a non-Table-1 config or on fewer
+   * than MIN_TRAINING_GALAXIES galaxies is a demo model and is never promoted over a champion.
+   */
+  demo?: boolean;
+  demoReasons?: string[];
+  /** Set by retrain: the promotion decision and the benchmark comparison it rested on. */
+  promotion?: {
+    promoted: boolean;
+    reason: string;
+    benchmark?: string;
+    n?: number;
+    challengerAccuracy?: number;
+    championAccuracy?: number;
+    /** Benchmark galaxies only the champion classifies correctly. */
+    b?: number;
+    /** Benchmark galaxies only the challenger classifies correctly. */
+    c?: number;
+    /** One-sided exact McNemar p-value. */
+    pValue?: number;
+    alpha?: number;
+  };
 }
 
 /** `git rev-parse --short HEAD` (+ "-dirty"), or "unknown" outside a checkout. */
