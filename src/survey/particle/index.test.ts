@@ -114,6 +114,42 @@ describe('particle family galaxies', () => {
     expect(lambdaRe(edgeOn('non-rotating'))).toBeLessThan(0.1);
   });
 
+  it('puts the photometric major axis and an oblate rotator’s velocity gradient at nuisance.paDeg', () => {
+    for (const paDeg of [30, 120]) {
+      const g = edgeOn(
+        'oblate-rotator',
+        (m) => {
+          m.q = 0.4;
+          m.components[0].streaming.vMaxKms = 200;
+        },
+        { paDeg, dxPx: 1, dyPx: -2 },
+      );
+      // flux-weighted second moments of the observed flux plane
+      let sxx = 0;
+      let syy = 0;
+      let sxy = 0;
+      for (let i = 0; i < 2500; i++) {
+        if (!g.valid[i]) continue;
+        const x = (i % 50) - g.truth.xcPx;
+        const y = Math.floor(i / 50) - g.truth.ycPx;
+        sxx += g.flux[i] * x * x;
+        syy += g.flux[i] * y * y;
+        sxy += g.flux[i] * x * y;
+      }
+      const measured = ((0.5 * Math.atan2(2 * sxy, sxx - syy) * 180) / Math.PI - 90 + 360) % 180;
+      expect(Math.abs(measured - paDeg)).toBeLessThan(3);
+      // V along the major axis direction (−sin PA, cos PA) is large, along the minor axis small
+      const t = (paDeg * Math.PI) / 180;
+      const v = (u: number, w: number) => {
+        const x = Math.round(g.truth.xcPx - u * Math.sin(t) - w * Math.cos(t));
+        const y = Math.round(g.truth.ycPx + u * Math.cos(t) - w * Math.sin(t));
+        return g.velocity[y * 50 + x];
+      };
+      expect(Math.abs(v(8, 0) - v(-8, 0))).toBeGreaterThan(150);
+      expect(Math.abs(v(0, 4) - v(0, -4))).toBeLessThan(40);
+    }
+  });
+
   it('a prolate rotator’s velocity gradient runs along the projected minor axis', () => {
     const g = edgeOn('prolate', (m) => {
       m.components[0].streaming.vMaxKms = 90;
