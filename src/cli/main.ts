@@ -1,5 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError } from 'commander';
+import { register as registerAudit } from './commands/audit.ts';
 import { register as registerEvaluate } from './commands/evaluate.ts';
 import { register as registerExplain } from './commands/explain.ts';
 import { register as registerInspect } from './commands/inspect.ts';
@@ -66,6 +67,7 @@ Examples:
     registerReport,
     registerRedrive,
     registerRetrain,
+    registerAudit,
   ]) {
     register(program);
   }

@@ -1,9 +1,8 @@
 import { readFile, stat } from 'node:fs/promises';
 import { LIMITS } from '../config/index.ts';
-import { GALAXY_KINDS, type GalaxyKind } from './kinds.ts';
 
-/** Columns of catalogue.csv, in order. */
-export const CATALOGUE_COLUMNS = [
+/** Columns every catalogue.csv has, in order (older catalogues stop here). */
+export const CATALOGUE_BASE_COLUMNS = [
   'catid',
   'label',
   'kind',
@@ -16,14 +15,47 @@ export const CATALOGUE_COLUMNS = [
   'dispersion_file',
 ] as const;
 
+/** Columns added with the generator families: the family and the main nuisance truths (optional on read). */
+export const CATALOGUE_NUISANCE_COLUMNS = [
+  'family',
+  'psf_fwhm',
+  'sn_at_re',
+  'sersic_n',
+  'sigma_scale',
+  'v_sys_offset',
+  'hot_fraction',
+  'dead_fraction',
+  'n_valid',
+] as const;
+
+/** Columns of catalogue.csv as written, in order. */
+export const CATALOGUE_COLUMNS = [...CATALOGUE_BASE_COLUMNS, ...CATALOGUE_NUISANCE_COLUMNS] as const;
+
 export type CatalogueLabel = 'fast' | 'slow' | 'unknown';
+
+/** Nuisance truths of a synthetic galaxy, as recorded in the catalogue. */
+export interface CatalogueNuisance {
+  /** PSF FWHM, arcsec. */
+  psfFwhm: number;
+  /** Continuum S/N per Å at Re. */
+  snAtRe: number;
+  sersicN: number;
+  /** Central σ scale, km/s. */
+  sigmaScale: number;
+  /** Residual systemic velocity added to V, km/s. */
+  vSysOffset: number;
+  hotFraction: number;
+  deadFraction: number;
+  /** Valid spaxels of the written maps. */
+  nValid: number;
+}
 
 export interface CatalogueRow {
   catid: string;
-  /** Traditional label from λRe, εe (van de Sande et al. 2021 box); unknown = no flag. */
+  /** Label from λRe, εe by the survey's rule (survey.json `rule`); unknown = no flag. */
   label: CatalogueLabel;
-  /** True physical kind of the simulated galaxy. */
-  kind: GalaxyKind;
+  /** True physical kind of the simulated galaxy (family-specific names). */
+  kind: string;
   reArcsec: number;
   ellipticity: number;
   paDeg: number;
@@ -32,60 +64,140 @@ export interface CatalogueRow {
   /** Paths relative to the catalogue's folder. */
   velocityFile: string;
   dispersionFile: string;
+  /** Generator family (absent in older catalogues). */
+  family?: string;
+  /** Nuisance truths (absent in older catalogues). */
+  nuisance?: CatalogueNuisance;
 }
 
 export class CatalogueError extends Error {
   override name = 'CatalogueError';
 }
 
+/** One CSV field, quoted when it holds a comma, a quote, a line break or edge spaces (RFC 4180). */
+function csvField(s: string): string {
+  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
+}
+
 export function formatCatalogue(rows: readonly CatalogueRow[]): string {
   const lines = [CATALOGUE_COLUMNS.join(',')];
   for (const r of rows) {
-    lines.push(
-      [
-        r.catid,
-        r.label,
-        r.kind,
-        r.reArcsec.toFixed(3),
-        r.ellipticity.toFixed(4),
-        r.paDeg.toFixed(2),
-        r.lambdaRe.toFixed(4),
-        r.vOverSigma.toFixed(4),
-        r.velocityFile,
-        r.dispersionFile,
-      ].join(','),
-    );
+    const n = r.nuisance;
+    const fields = [
+      r.catid,
+      r.label,
+      r.kind,
+      r.reArcsec.toFixed(3),
+      r.ellipticity.toFixed(4),
+      r.paDeg.toFixed(2),
+      r.lambdaRe.toFixed(4),
+      r.vOverSigma.toFixed(4),
+      r.velocityFile,
+      r.dispersionFile,
+      r.family ?? '',
+      n ? n.psfFwhm.toFixed(3) : '',
+      n ? n.snAtRe.toFixed(3) : '',
+      n ? n.sersicN.toFixed(3) : '',
+      n ? n.sigmaScale.toFixed(2) : '',
+      n ? n.vSysOffset.toFixed(2) : '',
+      n ? n.hotFraction.toFixed(5) : '',
+      n ? n.deadFraction.toFixed(5) : '',
+      n ? String(n.nValid) : '',
+    ];
+    lines.push(fields.map(csvField).join(','));
   }
   return `${lines.join('\n')}\n`;
 }
 
-/** Parses catalogue.csv text; `file` names the source in errors. Columns are found by header name. */
+/**
+ * Splits CSV text into records of fields (RFC 4180: quoted fields may hold commas, doubled quotes and
+ * line breaks). Blank lines are skipped. Returns each record with the 1-based line it starts on.
+ */
+export function parseCsv(text: string): { line: number; fields: string[] }[] {
+  const out: { line: number; fields: string[] }[] = [];
+  let fields: string[] = [];
+  let field = '';
+  let quoted = false;
+  let inQuotes = false;
+  let line = 1;
+  let start = 1;
+  const endRecord = () => {
+    fields.push(quoted ? field : field.trim());
+    if (!(fields.length === 1 && fields[0] === '' && !quoted)) out.push({ line: start, fields });
+    fields = [];
+    field = '';
+    quoted = false;
+  };
+  for (let i = 0; i < text.length; i++) {
+    const ch = text[i];
+    if (inQuotes) {
+      if (ch === '"') {
+        if (text[i + 1] === '"') {
+          field += '"';
+          i++;
+        } else inQuotes = false;
+      } else {
+        if (ch === '\n') line++;
+        field += ch;
+      }
+      continue;
+    }
+    if (ch === '"' && field.trim() === '') {
+      inQuotes = true;
+      quoted = true;
+      field = '';
+    } else if (ch === ',') {
+      fields.push(quoted ? field : field.trim());
+      field = '';
+      quoted = false;
+    } else if (ch === '\n' || ch === '\r') {
+      if (ch === '\r' && text[i + 1] === '\n') i++;
+      endRecord();
+      line++;
+      start = line;
+    } else if (!quoted) field += ch;
+  }
+  if (inQuotes) throw new CatalogueError(`unterminated quoted field starting on line ${start}`);
+  if (field !== '' || fields.length > 0 || quoted) endRecord();
+  return out;
+}
+
+/**
+ * Parses catalogue.csv text; `file` names the source in errors. Columns are found by header name, so
+ * older catalogues without the family and nuisance columns still read (those fields are then absent).
+ */
 export function parseCatalogue(text: string, file = '<catalogue>'): CatalogueRow[] {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length === 0) throw new CatalogueError(`${file}: empty catalogue`);
-  const header = lines[0].split(',').map((h) => h.trim());
+  let records: ReturnType<typeof parseCsv>;
+  try {
+    records = parseCsv(text);
+  } catch (err) {
+    throw new CatalogueError(`${file}: ${(err as Error).message}`);
+  }
+  if (records.length === 0) throw new CatalogueError(`${file}: empty catalogue`);
+  const header = records[0].fields;
   const col: Record<string, number> = {};
-  for (const name of CATALOGUE_COLUMNS) {
+  for (const name of CATALOGUE_BASE_COLUMNS) {
     const idx = header.indexOf(name);
     if (idx < 0) throw new CatalogueError(`${file}: missing column '${name}'`);
     col[name] = idx;
   }
-  return lines.slice(1).map((line, k) => {
-    const f = line.split(',');
-    const where = `${file}:${k + 2}`;
+  for (const name of CATALOGUE_NUISANCE_COLUMNS) col[name] = header.indexOf(name);
+  const hasNuisance = CATALOGUE_NUISANCE_COLUMNS.slice(1).every((name) => col[name] >= 0);
+  return records.slice(1).map(({ line, fields: f }) => {
+    const where = `${file}:${line}`;
     const num = (name: string): number => {
-      const v = Number(f[col[name]]);
-      if (!Number.isFinite(v))
-        throw new CatalogueError(`${where}: ${name} '${f[col[name]]}' is not a number`);
+      const raw = f[col[name]];
+      const v = raw === undefined || raw === '' ? Number.NaN : Number(raw);
+      if (!Number.isFinite(v)) throw new CatalogueError(`${where}: ${name} '${raw ?? ''}' is not a number`);
       return v;
     };
     const label = f[col.label];
     if (label !== 'fast' && label !== 'slow' && label !== 'unknown') {
       throw new CatalogueError(`${where}: label '${label}' is not fast, slow or unknown`);
     }
-    const kind = f[col.kind] as GalaxyKind;
-    if (!GALAXY_KINDS.includes(kind)) throw new CatalogueError(`${where}: unknown kind '${kind}'`);
-    return {
+    const kind = f[col.kind] ?? '';
+    if (kind === '') throw new CatalogueError(`${where}: empty kind`);
+    const row: CatalogueRow = {
       catid: f[col.catid],
       label,
       kind,
@@ -97,6 +209,21 @@ export function parseCatalogue(text: string, file = '<catalogue>'): CatalogueRow
       velocityFile: f[col.velocity_file],
       dispersionFile: f[col.dispersion_file],
     };
+    const family = col.family >= 0 ? f[col.family] : undefined;
+    if (family) row.family = family;
+    if (hasNuisance && (f[col.psf_fwhm] ?? '') !== '') {
+      row.nuisance = {
+        psfFwhm: num('psf_fwhm'),
+        snAtRe: num('sn_at_re'),
+        sersicN: num('sersic_n'),
+        sigmaScale: num('sigma_scale'),
+        vSysOffset: num('v_sys_offset'),
+        hotFraction: num('hot_fraction'),
+        deadFraction: num('dead_fraction'),
+        nValid: num('n_valid'),
+      };
+    }
+    return row;
   });
 }
 

@@ -1,4 +1,3 @@
-import { readFileSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,12 +5,18 @@ import { describe, expect, it } from 'vitest';
 import { parseFits } from '../fits/index.ts';
 import { isSlowRotator } from '../maps/rules.ts';
 import { CATALOGUE_COLUMNS, readCatalogue } from './catalogue.ts';
-import { generateSurvey, planSurvey, type SurveySummary } from './generate.ts';
+import {
+  generateSurvey,
+  type PlannedGalaxy,
+  planSurvey,
+  type SurveyOptions,
+  type SurveySummary,
+} from './generate.ts';
 import { LABEL_RULE } from './measure.ts';
 
-function runPlan(seed: number, n: number, unknown: number) {
-  const it = planSurvey({ seed, n, unknown });
-  const rows = [];
+function runPlan(opts: SurveyOptions) {
+  const it = planSurvey(opts);
+  const rows: PlannedGalaxy[] = [];
   for (;;) {
     const s = it.next();
     if (s.done) return { rows, summary: s.value as SurveySummary };
@@ -19,56 +24,72 @@ function runPlan(seed: number, n: number, unknown: number) {
   }
 }
 
+/** Two-sample Kolmogorov–Smirnov statistic. */
+function ks(a: number[], b: number[]): number {
+  const all = [...a, ...b].sort((x, y) => x - y);
+  const cdf = (s: number[], x: number) => s.filter((v) => v <= x).length / s.length;
+  return Math.max(...all.map((x) => Math.abs(cdf(a, x) - cdf(b, x))));
+}
+
 describe('planSurvey', () => {
   it('is deterministic per seed and differs across seeds', () => {
-    const a = runPlan(11, 30, 5);
-    const b = runPlan(11, 30, 5);
-    const c = runPlan(12, 30, 5);
+    const a = runPlan({ seed: 11, n: 30, unknown: 5 });
+    const b = runPlan({ seed: 11, n: 30, unknown: 5 });
+    const c = runPlan({ seed: 12, n: 30, unknown: 5 });
     expect(a.rows.map((r) => r.row)).toEqual(b.rows.map((r) => r.row));
     expect(Array.from(a.rows[3].galaxy.velocity)).toEqual(Array.from(b.rows[3].galaxy.velocity));
     expect(a.rows.map((r) => r.row.lambdaRe)).not.toEqual(c.rows.map((r) => r.row.lambdaRe));
   });
 
-  it('fills the quotas, labels by the rule, and separates the classes on the λRe–ε plane', () => {
-    const { rows, summary } = runPlan(5, 300, 40);
-    expect(summary.counts).toEqual({ fast: 264, slow: 36, unknown: 40 });
+  it('labels by cappellari2016, fills the quotas, and the labels share one nuisance distribution', () => {
+    const { rows, summary } = runPlan({ seed: 5, n: 300, unknown: 30, slowFraction: 0.5 });
+    expect(LABEL_RULE).toBe('cappellari2016');
+    expect(summary.rule).toBe('cappellari2016');
+    expect(summary.family).toBe('analytic');
+    expect(summary.counts).toEqual({ fast: 150, slow: 150, unknown: 30 });
     const reasons = summary.unknownReasons;
-    expect(reasons.borderline + reasons.coverage + reasons.unflagged).toBe(40);
+    expect(reasons.borderline + reasons.coverage + reasons.unflagged).toBe(30);
     for (const { row } of rows) {
+      expect(row.family).toBe('analytic');
       if (row.label === 'unknown') continue;
-      expect(isSlowRotator(row.lambdaRe, row.ellipticity, LABEL_RULE)).toBe(row.label === 'slow');
+      expect(row.ellipticity).toBeLessThan(0.4);
+      const slow = row.lambdaRe < 0.08 + row.ellipticity / 4 && row.ellipticity < 0.4;
+      expect(isSlowRotator(row.lambdaRe, row.ellipticity, 'cappellari2016')).toBe(slow);
+      expect(row.label).toBe(slow ? 'slow' : 'fast');
     }
-    // every slow kind is represented among the slow rotators
-    for (const kind of ['non-rotating', 'kdc', 'counter-rotating', 'prolate', 'weak-misaligned'] as const) {
-      expect(
-        summary.kinds[kind].fast + summary.kinds[kind].slow + summary.kinds[kind].unknown,
-      ).toBeGreaterThan(0);
+    for (const kind of ['non-rotating', 'kdc', 'counter-rotating', 'prolate', 'weak-misaligned']) {
+      expect(summary.kinds[kind].slow).toBeGreaterThan(0);
     }
-    const [, , fastMedian] = summary.lambdaReQuantiles.fast;
-    const slow95 = summary.lambdaReQuantiles.slow[4];
-    const fast5 = summary.lambdaReQuantiles.fast[0];
-    expect(slow95).toBeLessThan(fast5);
-    expect(fastMedian).toBeGreaterThan(0.3);
-    // the classes sit where ATLAS3D's do (Emsellem et al. 2011, Table B1): compare the medians
-    const atlas = readFileSync(
-      join(import.meta.dirname, '../../test/fixtures/catalogs/Emsellem2011_Atlas3D_Paper3_TableB1.txt'),
-      'utf8',
-    )
-      .split('\n')
-      .filter((l) => l.trim() !== '' && !l.startsWith('#'))
-      .map((l) => l.trim().split(/\s+/));
-    const median = (a: number[]) => [...a].sort((x, y) => x - y)[Math.floor(a.length / 2)];
-    const atlasFast = median(atlas.filter((f) => f[9] === 'F').map((f) => Number(f[7])));
-    const atlasSlow = median(atlas.filter((f) => f[9] === 'S').map((f) => Number(f[7])));
-    expect(Math.abs(fastMedian - atlasFast)).toBeLessThan(0.1);
-    expect(Math.abs(summary.lambdaReQuantiles.slow[2] - atlasSlow)).toBeLessThan(0.05);
-    expect(summary.validSpaxels.median).toBeGreaterThan(100);
-    expect(summary.validSpaxels.max).toBeLessThanOrEqual(750);
-    console.log(
-      `synthetic survey seed 5: slow fraction ${summary.slowFraction.toFixed(3)}; λRe 5/25/50/75/95% fast ` +
-        `${summary.lambdaReQuantiles.fast.map((x) => x.toFixed(3)).join(' ')}; slow ` +
-        `${summary.lambdaReQuantiles.slow.map((x) => x.toFixed(3)).join(' ')}`,
-    );
+    expect(summary.lambdaReQuantiles.slow[4]).toBeLessThan(summary.lambdaReQuantiles.fast[0]);
+    expect(summary.lambdaReQuantiles.fast[2]).toBeGreaterThan(0.3);
+    // nuisance does not tell the labels apart: two-sample KS on ε, Re, S/N, PSF, valid spaxels
+    const labeled = rows.filter((r) => r.row.label !== 'unknown');
+    const by = (label: string, f: (r: PlannedGalaxy) => number) =>
+      labeled.filter((r) => r.row.label === label).map(f);
+    const features: Record<string, (r: PlannedGalaxy) => number> = {
+      ellipticity: (r) => r.galaxy.truth.ellipticity,
+      re: (r) => r.galaxy.truth.reArcsec,
+      sn: (r) => r.nuisance.snAtRe,
+      psf: (r) => r.nuisance.psfFwhmArcsec,
+      sigma: (r) => r.nuisance.sigmaScaleKms,
+      nValid: (r) => r.measurement.nValid,
+    };
+    for (const [name, f] of Object.entries(features)) {
+      // 150 vs 150: the 1 % critical value of D is 1.63 √(2/150) ≈ 0.19
+      expect(ks(by('fast', f), by('slow', f)), name).toBeLessThan(0.16);
+    }
+  });
+
+  it('under the flat stress preset every labeled galaxy is fast (ε ≥ 0.4)', () => {
+    const { rows, summary } = runPlan({ seed: 2, n: 12, unknown: 0, slowFraction: 0.5, stress: 'flat' });
+    expect(summary.counts).toEqual({ fast: 12, slow: 0, unknown: 0 });
+    expect(summary.stress).toBe('flat');
+    for (const { row } of rows) expect(row.ellipticity).toBeGreaterThanOrEqual(0.4);
+  });
+
+  it('refuses a family that does not exist and an unknown stress preset', () => {
+    expect(() => runPlan({ seed: 1, n: 2, family: 'nope' as never })).toThrow(/generator family/);
+    expect(() => runPlan({ seed: 1, n: 2, stress: 'nope' as never })).toThrow(/stress/);
   });
 });
 
@@ -80,9 +101,14 @@ describe('generateSurvey', () => {
       expect(summary.counts.fast + summary.counts.slow + summary.counts.unknown).toBe(10);
       const text = await readFile(join(out, 'catalogue.csv'), 'utf8');
       expect(text.split('\n')[0]).toBe(CATALOGUE_COLUMNS.join(','));
+      const json = JSON.parse(await readFile(join(out, 'survey.json'), 'utf8'));
+      expect(json.rule).toBe('cappellari2016');
+      expect(json.family).toBe('analytic');
       const rows = await readCatalogue(join(out, 'catalogue.csv'));
       expect(rows).toHaveLength(10);
       const row = rows[0];
+      expect(row.family).toBe('analytic');
+      expect(row.nuisance?.psfFwhm).toBeGreaterThan(1);
       const vel = parseFits(new Uint8Array(await readFile(join(out, row.velocityFile))), row.velocityFile);
       expect(vel.hdus.map((h) => h.extname ?? 'PRIMARY')).toEqual([
         'PRIMARY',
@@ -107,6 +133,7 @@ describe('generateSurvey', () => {
         }
       }
       expect(valid).toBeGreaterThanOrEqual(60);
+      expect(valid).toBe(row.nuisance?.nValid);
       const disp = parseFits(
         new Uint8Array(await readFile(join(out, row.dispersionFile))),
         row.dispersionFile,

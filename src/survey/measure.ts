@@ -1,9 +1,12 @@
 import { type KinematicMeasures, measureKinematics } from '../maps/lambdaR.ts';
 import { classifyRotator, isBorderline, type RotatorRule } from '../maps/rules.ts';
-import type { SimulatedGalaxy } from './simulate.ts';
+import type { MockGalaxy } from './family.ts';
 
-/** The rule that labels the synthetic survey: the SAMI box of van de Sande et al. 2021. */
-export const LABEL_RULE: RotatorRule = 'vandesande2021';
+/**
+ * The rule that labels the synthetic survey: Cappellari 2016 (ARA&A 54, 597, eq. 19),
+ * slow when λRe < 0.08 + εe/4 and εe < 0.4 — the slow-rotator definition galspin is judged by.
+ */
+export const LABEL_RULE: RotatorRule = 'cappellari2016';
 /** Below this fraction of usable spaxels inside the Re ellipse a galaxy gets no flag (λRe unmeasurable). */
 export const MIN_RE_COVERAGE = 0.8;
 
@@ -11,7 +14,7 @@ export const MIN_RE_COVERAGE = 0.8;
  * Stellar-kinematic quality cuts of SAMI DR3 two-moment maps (Croom et al. 2021; van de Sande et al. 2017):
  * S/N > 3 Å⁻¹, σ > 35 km/s, V_err < 30 km/s, σ_err < 0.1σ + 25 km/s.
  */
-export function qualityMask(g: SimulatedGalaxy): Uint8Array {
+export function qualityMask(g: MockGalaxy): Uint8Array {
   const out = new Uint8Array(g.valid.length);
   for (let i = 0; i < out.length; i++) {
     const s = g.dispersion[i];
@@ -29,14 +32,30 @@ export interface GalaxyMeasurement extends KinematicMeasures {
   /** Why a galaxy has no flag. */
   unknownReason?: 'borderline' | 'coverage';
   nValid: number;
+  /** Median V of the usable spaxels, subtracted before λR, km/s. */
+  systemicKms: number;
+}
+
+/** Median of the finite values of `v` where `mask` is set (0 when there are none). */
+function maskedMedian(v: Float64Array, mask: Uint8Array): number {
+  const a: number[] = [];
+  for (let i = 0; i < v.length; i++) if (mask[i] && Number.isFinite(v[i])) a.push(v[i]);
+  if (a.length === 0) return 0;
+  a.sort((x, y) => x - y);
+  const h = a.length >> 1;
+  return a.length % 2 ? a[h] : (a[h - 1] + a[h]) / 2;
 }
 
 /**
- * λRe and V/σ within the Re ellipse (photometric ε, PA, centre — as SAMI takes them from MGE fits to
- * imaging) on the noisy, PSF-blurred maps after the quality cuts, and the label by {@link LABEL_RULE}.
+ * λRe and V/σ within the Re ellipse of the photometric truth (ε, PA, centre — as SAMI takes them from
+ * MGE fits to imaging) on the noisy, PSF-blurred maps after the quality cuts, with velocities relative
+ * to the median V of the usable spaxels (a residual systemic offset does not count as rotation), and
+ * the label by {@link LABEL_RULE}.
  */
-export function measureGalaxy(g: SimulatedGalaxy): GalaxyMeasurement {
-  const p = g.params;
+export function measureGalaxy(g: MockGalaxy): GalaxyMeasurement {
+  const p = g.truth;
+  const valid = qualityMask(g);
+  const systemicKms = maskedMedian(g.velocity, valid);
   const m = measureKinematics(
     {
       width: g.width,
@@ -44,15 +63,16 @@ export function measureGalaxy(g: SimulatedGalaxy): GalaxyMeasurement {
       velocity: g.velocity,
       dispersion: g.dispersion,
       flux: g.flux,
-      valid: qualityMask(g),
+      valid,
     },
     {
-      xc: (g.width - 1) / 2 + p.dxPx,
-      yc: (g.height - 1) / 2 + p.dyPx,
+      xc: p.xcPx,
+      yc: p.ycPx,
       ellipticity: p.ellipticity,
       paDeg: p.paDeg,
       radiusPx: p.reArcsec / g.pixelScaleArcsec,
     },
+    { systemicKms },
   );
   let nValid = 0;
   for (let i = 0; i < g.valid.length; i++) nValid += g.valid[i];
@@ -65,5 +85,5 @@ export function measureGalaxy(g: SimulatedGalaxy): GalaxyMeasurement {
     label = 'unknown';
     unknownReason = 'borderline';
   }
-  return { ...m, ellipticity: p.ellipticity, label, unknownReason, nValid };
+  return { ...m, ellipticity: p.ellipticity, label, unknownReason, nValid, systemicKms };
 }

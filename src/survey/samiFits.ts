@@ -1,5 +1,5 @@
 import { type ImageHduSpec, writeFits } from '../fits/index.ts';
-import type { SimulatedGalaxy } from './simulate.ts';
+import type { MockGalaxy } from './family.ts';
 
 /** SAMI DR3 file names of the default-binned two-moment stellar kinematics of one galaxy (cube `_A`). */
 export function samiFileNames(catid: string): { velocity: string; dispersion: string } {
@@ -18,11 +18,7 @@ function skyPosition(catid: string): { ra: number; dec: number } {
   return { ra: (h % 360000) / 1000, dec: -30 + ((h >>> 8) % 60000) / 1000 };
 }
 
-function primaryHeader(
-  g: SimulatedGalaxy,
-  product: string,
-  seed: number | undefined,
-): ImageHduSpec['header'] {
+function primaryHeader(g: MockGalaxy, product: string, seed: number | undefined): ImageHduSpec['header'] {
   const { ra, dec } = skyPosition(g.galaxyId);
   const deg = g.pixelScaleArcsec / 3600;
   return {
@@ -42,7 +38,7 @@ function primaryHeader(
       comment: 'Id number(s) of the SAMI IFU probe(s)',
     },
     N_MOM: { value: 2, comment: 'Number of moments fit with pPXF' },
-    Z_PPXF: { value: Number(g.params.zPpxf.toFixed(5)), comment: 'Best fitting redshift from ppxf' },
+    Z_PPXF: { value: Number(g.zPpxf.toFixed(5)), comment: 'Best fitting redshift from ppxf' },
     PRODUCT: { value: product, comment: 'Data Product' },
     UNIT: { value: 'km/s', comment: 'Unit of map' },
     ORIGIN: { value: 'galspin simulate', comment: 'Synthetic SAMI DR3-like product' },
@@ -70,7 +66,7 @@ function ext(
 }
 
 /** The velocity file: PRIMARY (V), VEL_ERR, FLUX, FLUX_ERR, SNR — BITPIX −64, NaN outside the S/N cut. */
-export function encodeVelocityFile(g: SimulatedGalaxy, seed?: number): Uint8Array {
+export function encodeVelocityFile(g: MockGalaxy, seed?: number): Uint8Array {
   return writeFits([
     {
       bitpix: -64,
@@ -86,7 +82,7 @@ export function encodeVelocityFile(g: SimulatedGalaxy, seed?: number): Uint8Arra
 }
 
 /** The dispersion file: PRIMARY (σ), SIG_ERR, FLUX, FLUX_ERR, SNR. */
-export function encodeDispersionFile(g: SimulatedGalaxy, seed?: number): Uint8Array {
+export function encodeDispersionFile(g: MockGalaxy, seed?: number): Uint8Array {
   return writeFits([
     {
       bitpix: -64,

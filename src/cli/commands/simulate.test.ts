@@ -29,7 +29,8 @@ describe('galspin simulate', () => {
       ]);
       expect(r.code).toBe(0);
       expect(r.out).toMatch(/9 fast, 3 slow, 3 unknown/);
-      expect(r.out).toMatch(/vandesande2021/);
+      expect(r.out).toMatch(/cappellari2016/);
+      expect(r.out).toMatch(/family analytic/);
       await run([
         'simulate',
         '--out',
@@ -55,6 +56,45 @@ describe('galspin simulate', () => {
       await rm(a, { recursive: true, force: true });
       await rm(b, { recursive: true, force: true });
     }
+  });
+
+  it('takes --stress and --family, and galspin audit reads the result (exit 0, --json)', async () => {
+    const a = await mkdtemp(join(tmpdir(), 'galspin-sim-'));
+    try {
+      const r = await run([
+        'simulate',
+        '--out',
+        a,
+        '--n',
+        '12',
+        '--seed',
+        '2',
+        '--unknown',
+        '0',
+        '--slow-fraction',
+        '0.5',
+        '--stress',
+        'small',
+      ]);
+      expect(r.code).toBe(0);
+      expect(r.out).toMatch(/6 fast, 6 slow, 0 unknown/);
+      expect(r.out).toMatch(/stress small/);
+      const rows = await readCatalogue(join(a, 'catalogue.csv'));
+      expect(rows.every((row) => row.family === 'analytic' && row.reArcsec <= 2.5)).toBe(true);
+      const audit = await run(['audit', '--data', a, '--folds', '3']);
+      expect(audit.code).toBe(0);
+      expect(audit.out).toMatch(/logistic/);
+      expect(audit.out).toMatch(/boosted/);
+      const json = await run(['audit', '--data', a, '--folds', '3', '--json']);
+      expect(json.code).toBe(0);
+      const parsed = JSON.parse(json.out);
+      expect([parsed.fast, parsed.slow]).toEqual([6, 6]);
+      expect(parsed.logistic.auc).toBeGreaterThanOrEqual(0);
+    } finally {
+      await rm(a, { recursive: true, force: true });
+    }
+    expect((await run(['simulate', '--out', '/tmp/x', '--family', 'nbody'])).code).toBe(2);
+    expect((await run(['simulate', '--out', '/tmp/x', '--stress', 'hard'])).code).toBe(2);
   });
 
   it('refuses bad arguments with exit code 2', async () => {

@@ -1,9 +1,9 @@
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
-import { mulberry32 } from '../maps/random.ts';
-import { renderGallery } from './gallery.ts';
+import { mulberry32 } from '../../maps/random.ts';
+import { renderGallery } from '../gallery.ts';
+import { measureGalaxy } from '../measure.ts';
 import { drawGalaxyParams, type GalaxyKind, type GalaxyParams } from './kinds.ts';
-import { measureGalaxy } from './measure.ts';
 import { simulateGalaxy } from './simulate.ts';
 
 /** A noiseless (S/N 10⁶) galaxy of the given kind with PA 0 (major axis along +y, rows). */
@@ -30,7 +30,7 @@ const at = (g: ReturnType<typeof clean>, dx: number, dy: number) => g.velocity[(
 
 describe('simulateGalaxy physics', () => {
   it('a disc rotates along its major axis: receding on one side, approaching on the other, zero on the minor axis', () => {
-    const g = clean('disc', { vAmp: 200 });
+    const g = clean('disc', { vAmp: 200, sigmaCentre: 120, sigmaOuter: 70, psfFwhmArcsec: 2 });
     expect(at(g, 0, 8)).toBeGreaterThan(50);
     expect(at(g, 0, -9)).toBeLessThan(-50);
     expect(Math.abs(at(g, 8, 0) - at(g, -9, 0))).toBeLessThan(10);
