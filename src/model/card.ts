@@ -10,6 +10,7 @@ import type { InputKind } from '../maps/model-input.ts';
 import type { EpochRecord } from './callbacks.ts';
 import type { TestMetrics } from './evaluate.ts';
 import type { ModelConfig } from './network.ts';
+import type { OodModel } from './ood.ts';
 import type { Protocol } from './train.ts';
 
 export const PAPER_FIGURES = { accuracy: 0.91, precision: 0.95, auc: 0.95 } as const;
@@ -37,6 +38,8 @@ export interface MetricsJson {
   inputKind?: InputKind;
   /** How the input was normalised, in words (identical at training and serving time). */
   normalisation?: string;
+  /** Out-of-distribution model fitted on the training split (src/model/ood.ts). */
+  ood?: OodModel;
   training: {
     epochs: number;
     bestEpoch: number;

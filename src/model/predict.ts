@@ -3,7 +3,7 @@
  * validation at training time), then the paper's decision rule (Chegeni et al. 2025, Sect. 3):
  * fast if p ≥ 0.95, slow if p ≤ 0.05, uncertain otherwise (thresholds configurable).
  * Optional uncertainty from repeated stochastic passes (MC dropout / test-time symmetries, see
- * ./uncertainty.ts); those probabilities are the network's own (uncalibrated).
+ * ./uncertainty.ts), on the same calibrated scale as the probability.
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { DEFAULT_THRESHOLDS, type RotatorClass } from '../config/index.ts';
@@ -69,6 +69,8 @@ export async function predictMaps(
       passes: opts.uncertaintyPasses,
       method: opts.uncertaintyMethod ?? 'mc-dropout',
       seed: opts.seed ?? 1,
+      // Passes on the same calibrated scale as `probability`.
+      temperature,
     });
     u.forEach((e, i) => {
       out[i].uncertainty = { mean: e.mean, std: e.std, passes: e.passes, method: e.method };

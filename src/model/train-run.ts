@@ -12,6 +12,7 @@ import { historyCsv } from './callbacks.ts';
 import { codeVersion, type MetricsJson, modelCard, newModelVersion, PAPER_FIGURES } from './card.ts';
 import type { SurveyData } from './data.ts';
 import { evaluateModel } from './evaluate.ts';
+import { fitOod } from './ood.ts';
 import { modelToArtifacts, writeModelDir } from './store.ts';
 import { type TrainOptions, type TrainResult, trainClassifier } from './train.ts';
 
@@ -80,6 +81,10 @@ export async function trainAndSave(
     },
     thresholds: { ...DEFAULT_THRESHOLDS },
   };
+  // The OOD model sees the training split only (the test split stays untouched).
+  const trainSet = new Set(result.trainGalaxies);
+  const trainInputs = data.inputs.filter((_, i) => trainSet.has(data.ids[i]));
+  if (trainInputs.length >= 20) metrics.ood = fitOod(trainInputs, result.config.inputSize);
   const artifacts = await modelToArtifacts(tf, result.model);
   await writeModelDir(outDir, {
     ...artifacts,

@@ -6,6 +6,7 @@
 
 import { DEFAULT_THRESHOLDS, type RotatorClass, type Uncertainty } from '../config/index.ts';
 import type { InputKind } from '../maps/model-input.ts';
+import type { OodVerdict } from '../model/ood.ts';
 
 export interface Classification {
   /** p = P(fast), calibrated. */
@@ -16,6 +17,8 @@ export interface Classification {
   /** Integrated Gradients of the logit, same layout as the input (logit units). */
   attribution: Float32Array;
   completenessGap?: number;
+  /** Out-of-distribution verdict (src/model/ood.ts), when the model carries an OOD model. */
+  ood?: OodVerdict;
 }
 
 export interface Classifier {

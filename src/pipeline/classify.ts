@@ -6,7 +6,7 @@
  */
 import { type ClassifyMessage, parseClassifyMessage, type ResultRow } from '../config/index.ts';
 import type { BlobStore, QueueMessage, ResultIndex } from '../ports.ts';
-import type { Classifier, ClassifierSource } from './classifier.ts';
+import type { Classification, Classifier, ClassifierSource } from './classifier.ts';
 import { isPermanentInputError, NoChampionError, oneLine } from './errors.ts';
 import { attributionPng } from './heatmap.ts';
 import { keys } from './keys.ts';
@@ -163,16 +163,23 @@ async function classifyGroup(
       const map = g.map as StoredMap;
       const { galaxyId } = g.body;
       const size = map.meta.size;
+      const channels = r.attribution.length / (size * size);
       const tw = performance.now();
       const arrayKey = keys.attributionNpy(classifier.modelVersion, galaxyId);
       const pngKey = keys.attributionPng(classifier.modelVersion, galaxyId);
       await Promise.all([
-        deps.blobs.put(arrayKey, writeNpyFloat32(r.attribution, [size, size]), {
-          contentType: 'application/octet-stream',
-        }),
-        deps.blobs.put(pngKey, attributionPng(r.attribution, size, size, { valid: map.valid }), {
-          contentType: 'image/png',
-        }),
+        deps.blobs.put(
+          arrayKey,
+          writeNpyFloat32(r.attribution, channels > 1 ? [size, size, channels] : [size, size]),
+          { contentType: 'application/octet-stream' },
+        ),
+        deps.blobs.put(
+          pngKey,
+          attributionPng(spaxelAttribution(r.attribution, size), size, size, { valid: map.valid }),
+          {
+            contentType: 'image/png',
+          },
+        ),
       ]);
       const science = map.meta.science;
       const updatedAt = now().toISOString();
@@ -196,7 +203,13 @@ async function classifyGroup(
         completenessGap: Number.isFinite(r.completenessGap) ? r.completenessGap : undefined,
         backend: classifier.backend,
         inputKind: classifier.inputKind,
-        note: note && classifier.inputKind === 'velocity' ? note : undefined,
+        note:
+          [note && classifier.inputKind === 'velocity' ? note : undefined, oodNote(r.ood)]
+            .filter(Boolean)
+            .join('; ') || undefined,
+        outOfDistribution: r.ood?.outOfDistribution,
+        oodDistance: r.ood?.distance,
+        oodThreshold: r.ood?.threshold,
         timings: {
           ...perMap,
           load: loadMsEach,
@@ -222,6 +235,22 @@ async function classifyGroup(
     },
   );
   return rows;
+}
+
+/** IG per spaxel: the sum over input channels (completeness holds for the sum). */
+export function spaxelAttribution(attribution: Float32Array, size: number): Float32Array {
+  const channels = attribution.length / (size * size);
+  if (channels === 1) return attribution;
+  const out = new Float32Array(size * size);
+  for (let i = 0; i < out.length; i++)
+    for (let k = 0; k < channels; k++) out[i] += attribution[i * channels + k];
+  return out;
+}
+
+function oodNote(ood: Classification['ood']): string | undefined {
+  return ood?.outOfDistribution
+    ? `out of distribution: input-feature distance ${ood.distance.toFixed(1)} > ${ood.threshold.toFixed(1)} (training maps), so uncertain`
+    : undefined;
 }
 
 /**

@@ -11,6 +11,7 @@ import { inputShapeOf, logitsOf, stackInputs } from '../model/attribution-forwar
 import { sigmoid, temperatureOf } from '../model/calibration.ts';
 import { integratedGradients, integratedGradientsWith } from '../model/ig.ts';
 import { type OnnxEngine, openServingEngine, type ServingEngineChoice } from '../model/onnx/serving.ts';
+import { type OodModel, oodOf, oodVerdict } from '../model/ood.ts';
 import {
   DEFAULT_MC_PASSES,
   DEFAULT_MC_SEED,
@@ -58,6 +59,8 @@ export class TfClassifier implements Classifier {
     private readonly opts: TfClassifierOptions,
     /** The CPU serving engine; absent when TensorFlow.js serves. */
     private readonly onnx?: OnnxEngine,
+    /** The model's out-of-distribution model (metrics.json `ood`); absent for older models. */
+    private readonly ood?: OodModel,
   ) {}
 
   async classify(inputs: readonly Float32Array[]) {
@@ -99,12 +102,15 @@ export class TfClassifier implements Classifier {
       : await integratedGradients(tf, model, inputs, { steps: this.opts.igSteps, chunk });
     timings.ig = performance.now() - t;
 
-    const results: Classification[] = inputs.map((_, i) => {
+    const results: Classification[] = inputs.map((input, i) => {
       const probability = sigmoid(logits[i] / temperature);
+      const ood = oodVerdict(this.ood, input, size);
       return {
         probability,
         logit: logits[i],
-        class: classOf(probability, this.opts.thresholds),
+        // A map unlike the training data gets no confident class, whatever its probability.
+        class: ood?.outOfDistribution ? 'uncertain' : classOf(probability, this.opts.thresholds),
+        ood,
         uncertainty: { mean: Math.min(1, Math.max(0, mc[i].mean)), std: mc[i].std, passes: mc[i].passes },
         attribution: ig[i].attribution,
         completenessGap: ig[i].completenessGap,
@@ -174,7 +180,16 @@ export class RepositoryClassifierSource implements ClassifierSource {
         this.opts.log,
       );
       const engineName = onnx ? 'onnxruntime' : this.backendName;
-      return new TfClassifier(this.tf, model, version, engineName, temperatureOf(metrics), this.opts, onnx);
+      return new TfClassifier(
+        this.tf,
+        model,
+        version,
+        engineName,
+        temperatureOf(metrics),
+        this.opts,
+        onnx,
+        oodOf(metrics),
+      );
     })();
     this.cached = { version, classifier };
     classifier.then(

@@ -4,9 +4,11 @@ import { DEFAULT_THRESHOLDS } from '../../config/index.ts';
 import { FitsError } from '../../fits/index.ts';
 import { MapError } from '../../maps/index.ts';
 import type { InputKind } from '../../maps/model-input.ts';
+import { MAP_SIZE } from '../../maps/preprocess.ts';
 import { initBackend } from '../../model/backend.ts';
 import { temperatureOf } from '../../model/calibration.ts';
 import { loadMapInputs, type MapInput, MapInputError } from '../../model/dataset.ts';
+import { oodOf, oodVerdict } from '../../model/ood.ts';
 import { checkThresholds, type Prediction, predictMaps, ThresholdError } from '../../model/predict.ts';
 import {
   artifactsToModel,
@@ -36,8 +38,10 @@ interface Row {
   class: string;
   /** What the model that classified this galaxy read. */
   inputKind: InputKind;
-  /** Why this galaxy went to another model than the champion, if it did. */
+  /** Why this galaxy went to another model than the champion, or why its class is uncertain. */
   note?: string;
+  /** The map is unlike the training data (src/model/ood.ts). */
+  outOfDistribution?: boolean;
   uncertaintyMean?: number;
   uncertaintyStd?: number;
   uncertaintyPasses?: number;
@@ -69,6 +73,7 @@ export function formatRows(rows: readonly Row[], format: PredictCliOptions['form
   const withU = rows.some((r) => r.uncertaintyPasses !== undefined);
   const cols: (keyof Row)[] = ['file', 'galaxyId', 'probability', 'class', 'inputKind'];
   if (withU) cols.push('uncertaintyMean', 'uncertaintyStd', 'uncertaintyPasses');
+  if (rows.some((r) => r.outOfDistribution !== undefined)) cols.push('outOfDistribution');
   if (rows.some((r) => r.note)) cols.push('note');
   if (format === 'jsonl') return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
   if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
@@ -202,8 +207,22 @@ Examples:
           });
         }
         model.dispose();
+        const ood = oodOf(group.artifacts.metrics);
         group.members.forEach((i, k) => {
-          rows[i] = toRow(maps[i].file, maps[i].galaxyId, preds[k], group.kind, group.note);
+          const verdict = oodVerdict(ood, groupInputs[k], MAP_SIZE);
+          let note = group.note;
+          if (verdict?.outOfDistribution) {
+            // Unlike the training data: no confident class, whatever the probability (as the pipeline).
+            preds[k].class = 'uncertain';
+            note = [
+              note,
+              `out of distribution: input-feature distance ${verdict.distance.toFixed(1)} > ${verdict.threshold.toFixed(1)}`,
+            ]
+              .filter(Boolean)
+              .join('; ');
+          }
+          rows[i] = toRow(maps[i].file, maps[i].galaxyId, preds[k], group.kind, note);
+          if (verdict) rows[i].outOfDistribution = verdict.outOfDistribution;
         });
       }
       for (const s of plan.skipped) process.stderr.write(`galspin: ${s}\n`);

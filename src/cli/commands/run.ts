@@ -4,6 +4,7 @@ import { fileURLToPath } from 'node:url';
 import { type Command, Option } from 'commander';
 import { initBackend } from '../../model/backend.ts';
 import { SERVING_ENGINES, type ServingEngineChoice } from '../../model/onnx/serving.ts';
+import { DEFAULT_MC_PASSES } from '../../model/uncertainty.ts';
 import type { SqsHandler } from '../../pipeline/bridge.ts';
 import { portsFor, stageProgress } from '../../pipeline/cli-support.ts';
 import { DEMO_TRAIN, runLocal } from '../../pipeline/local-run.ts';
@@ -47,7 +48,12 @@ export function register(program: Command): void {
     .option('--no-seed-model', 'train a small demo model instead of using the bundled champion')
     .option('--no-report', 'skip the HTML report at the end (embedded mode)')
     .option('--ig-steps <n>', 'Integrated-Gradients quadrature nodes', integer('--ig-steps', 1), 32)
-    .option('--mc-passes <n>', 'MC-dropout passes for the uncertainty', integer('--mc-passes', 1), 10)
+    .option(
+      '--mc-passes <n>',
+      'MC-dropout passes for the uncertainty',
+      integer('--mc-passes', 1),
+      DEFAULT_MC_PASSES,
+    )
     .option('--batch <n>', 'maps per inference batch', integer('--batch', 1), 64)
     .addOption(
       new Option('--engine <name>', 'who serves inference, MC dropout and IG (onnx: ONNX Runtime on the CPU)')
