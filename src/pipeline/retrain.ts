@@ -12,20 +12,22 @@
  * and the test-split comparison (`comparison`) either way. Optionally re-enqueues every map for the
  * new champion.
  */
+
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { type ClassifyMessageInput, LIMITS, PREFIX } from '../config/index.ts';
+import { DEFAULT_INPUT_KIND, type InputKind } from '../maps/model-input.ts';
 import { classifyRotator, isBorderline, type RotatorRule } from '../maps/rules.ts';
 import { inputShapeOf, logitsOf, stackInputs } from '../model/attribution-forward.ts';
 import type { Backend } from '../model/backend.ts';
+import { crossGeneratorBenchmark } from '../model/benchmark.ts';
 import { evaluateModel } from '../model/evaluate.ts';
 import {
   type Contender,
   decidePromotion,
   demoReasons,
-  type InputKind,
   inputKindOf,
   MIN_BENCHMARK_GALAXIES,
   type PromotionDecision,
@@ -37,7 +39,7 @@ import type { BlobStore, ResultIndex, WorkQueue } from '../ports.ts';
 import { RejectedInputError } from './errors.ts';
 import { keys } from './keys.ts';
 import { type PipelineLogger, silentLogger } from './logger.ts';
-import { decodeStoredMap, MapMeta } from './map-codec.ts';
+import { decodeStoredMap, inputOf, MapMeta } from './map-codec.ts';
 import { BlobModelRepository } from './model-repo.ts';
 import type { PipelinePorts } from './ports-types.ts';
 
@@ -70,9 +72,19 @@ export function retrainDeps(
   backend: Pick<Backend, 'tf' | 'name'>,
   ports: Pick<PipelinePorts, 'blobs' | 'index' | 'classifyQueue'>,
   log?: PipelineLogger,
+  inputKind: InputKind = DEFAULT_INPUT_KIND,
 ): RetrainDeps {
   const { blobs, index, classifyQueue } = ports;
-  return { tf: backend.tf, backend: backend.name, blobs, index, classifyQueue, log };
+  return {
+    tf: backend.tf,
+    backend: backend.name,
+    blobs,
+    index,
+    classifyQueue,
+    log,
+    // Both generator families, fixed seeds, rendered in memory (src/model/benchmark.ts).
+    benchmark: async () => crossGeneratorBenchmark(inputKind),
+  };
 }
 
 export interface RetrainOptions {
@@ -84,6 +96,8 @@ export interface RetrainOptions {
   /** The kinematic rule for index labels (default van de Sande et al. 2021, as the survey uses). */
   rule?: RotatorRule;
   train?: Partial<TrainOptions>;
+  /** The network input to train (default velocity+dispersion; maps without it are left out). */
+  inputKind?: InputKind;
   /** Enqueue every map in `maps/` for the new champion. */
   reclassify?: boolean;
   onEpoch?: TrainOptions['onEpoch'];
@@ -186,12 +200,19 @@ export async function retrain(deps: RetrainDeps, opts: RetrainOptions): Promise<
     labels: [] as number[],
     kinds: [] as string[],
   };
+  const inputKind = opts.inputKind ?? DEFAULT_INPUT_KIND;
+  let withoutInput = 0;
   for (const [id, label] of labels) {
     const key = keys.mapData(id);
     if (!(await deps.blobs.head(key))) continue; // labeled but never ingested
     const map = decodeStoredMap(await deps.blobs.get(key), key);
+    const input = inputOf(map, inputKind);
+    if (!input) {
+      withoutInput++; // e.g. no dispersion map for a velocity+dispersion model
+      continue;
+    }
     data.ids.push(id);
-    data.inputs.push(map.input);
+    data.inputs.push(input);
     data.labels.push(label);
     data.kinds.push('');
   }
@@ -201,10 +222,10 @@ export async function retrain(deps: RetrainDeps, opts: RetrainOptions): Promise<
       `${source}: ${data.ids.length} labeled galaxies have maps (${nFast} fast); need at least 3 of each class`,
     );
   }
-  log.info('training', { galaxies: data.ids.length, fast: nFast });
+  log.info('training', { galaxies: data.ids.length, fast: nFast, inputKind, withoutInput });
   const dir = mkdtempSync(join(tmpdir(), 'galspin-retrain-'));
   try {
-    const run = await trainAndSave(tf, deps.backend, { ...data, source, hash: '' }, dir, {
+    const run = await trainAndSave(tf, deps.backend, { ...data, source, hash: '', inputKind }, dir, {
       protocol: 'honest',
       ...opts.train,
       onEpoch: opts.onEpoch,
