@@ -75,8 +75,9 @@ describe('planSurvey', () => {
       nValid: (r) => r.measurement.nValid,
     };
     for (const [name, f] of Object.entries(features)) {
-      // 150 vs 150: the 1 % critical value of D is 1.63 √(2/150) ≈ 0.19
-      expect(ks(by('fast', f), by('slow', f)), name).toBeLessThan(0.16);
+      // 150 vs 150, six features at once: the 0.1 % critical value of D is 1.95 √(2/150) ≈ 0.225
+      // (seeds 3–6 give 0.10–0.15 on S/N; a class-dependent draw, like the old Sérsic split, gives ≈ 1)
+      expect(ks(by('fast', f), by('slow', f)), name).toBeLessThan(0.225);
     }
   });
 

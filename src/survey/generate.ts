@@ -77,6 +77,16 @@ export function quantiles(values: readonly number[], qs: readonly number[]): num
   });
 }
 
+/**
+ * The label a labeled galaxy gets: the rule's class on its measured λRe, ε — borderline galaxies
+ * included, as a survey labelled by the rule has them (leaving them out makes the classes separable
+ * by a margin that real data does not have, and the calibration temperature then collapses).
+ * A poorly covered Re ellipse still gives no flag.
+ */
+function labeledAs(m: GalaxyMeasurement): Label {
+  return m.unknownReason === 'coverage' ? 'unknown' : m.ruleLabel;
+}
+
 /** Six-digit SAMI-like CATIDs, unique within a survey (7919 is prime and coprime with 900000). */
 function catidFor(index: number, seed: number): string {
   return String(100000 + ((index * 7919 + (seed >>> 0) * 104729) % 900000));
@@ -192,12 +202,12 @@ export function* planSurvey(opts: SurveyOptions): Generator<PlannedGalaxy, Surve
       const other: Population = target === 'fast' ? 'slow' : 'fast';
       const mine = render(family, target, catid, nuisance, rng);
       rendered++;
-      if (mine.m.nValid < MIN_VALID_SPAXELS || mine.m.label !== target) continue;
+      if (mine.m.nValid < MIN_VALID_SPAXELS || labeledAs(mine.m) !== target) continue;
       if (!roomInBin(target, epsBin(mine.galaxy.truth.ellipticity))) continue;
       if (twins) {
         const probe = render(family, other, catid, nuisance, rng);
         rendered++;
-        if (probe.m.nValid < MIN_VALID_SPAXELS || probe.m.label !== other) continue;
+        if (probe.m.nValid < MIN_VALID_SPAXELS || labeledAs(probe.m) !== other) continue;
       }
       chosen = mine;
       label = target;

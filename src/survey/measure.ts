@@ -29,6 +29,8 @@ export function qualityMask(g: MockGalaxy): Uint8Array {
 export interface GalaxyMeasurement extends KinematicMeasures {
   ellipticity: number;
   label: 'fast' | 'slow' | 'unknown';
+  /** The rule's class on the measured λRe, ε, before the borderline/coverage caveats. */
+  ruleLabel: 'fast' | 'slow';
   /** Why a galaxy has no flag. */
   unknownReason?: 'borderline' | 'coverage';
   nValid: number;
@@ -76,7 +78,8 @@ export function measureGalaxy(g: MockGalaxy): GalaxyMeasurement {
   );
   let nValid = 0;
   for (let i = 0; i < g.valid.length; i++) nValid += g.valid[i];
-  let label: GalaxyMeasurement['label'] = classifyRotator(m.lambdaR, p.ellipticity, LABEL_RULE);
+  const ruleLabel = classifyRotator(m.lambdaR, p.ellipticity, LABEL_RULE);
+  let label: GalaxyMeasurement['label'] = ruleLabel;
   let unknownReason: GalaxyMeasurement['unknownReason'];
   if (m.coverage < MIN_RE_COVERAGE) {
     label = 'unknown';
@@ -85,5 +88,5 @@ export function measureGalaxy(g: MockGalaxy): GalaxyMeasurement {
     label = 'unknown';
     unknownReason = 'borderline';
   }
-  return { ...m, ellipticity: p.ellipticity, label, unknownReason, nValid, systemicKms };
+  return { ...m, ellipticity: p.ellipticity, label, ruleLabel, unknownReason, nValid, systemicKms };
 }
