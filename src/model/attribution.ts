@@ -2,8 +2,10 @@
  * Attribution maps for velocity maps, written as files: Integrated Gradients on the logit
  * (./ig.ts) for each preprocessed 40×40 map, saved as
  *
- *   <out>/<galaxyId>.ig.npy   float32 (H, W), logit units, row-major (NumPy: np.load)
- *   <out>/<galaxyId>.ig.fits  primary image BITPIX −32, same orientation as the input map
+ *   <out>/<galaxyId>.ig.npy   float32 (H, W) — or (H, W, C) per input channel (velocity, dispersion)
+ *                             for the two-channel model — logit units, row-major (NumPy: np.load)
+ *   <out>/<galaxyId>.ig.fits  primary image BITPIX −32, the per-spaxel sum over channels (completeness
+ *                             holds for the sum), same orientation as the input map
  *                             (FITS row r, column c = map row r, column c), provenance in the header
  *   <out>/<galaxyId>.ig.png   diverging heatmap centred at zero (red → fast, blue → slow, grey masked)
  *   <out>/explain.json        one summary row per map
@@ -51,6 +53,16 @@ export interface ExplainRow {
   rule: string;
   steps: number;
   outputs: string[];
+}
+
+/** IG per spaxel of an HWC attribution: the sum over input channels (completeness holds for the sum). */
+export function spaxelAttribution(attribution: Float32Array, size: number): Float32Array {
+  const channels = attribution.length / (size * size);
+  if (channels === 1) return attribution;
+  const out = new Float32Array(size * size);
+  for (let i = 0; i < out.length; i++)
+    for (let k = 0; k < channels; k++) out[i] += attribution[i * channels + k];
+  return out;
 }
 
 /** File-name-safe form of a galaxy id. */
@@ -141,14 +153,17 @@ export async function explainMaps(
         steps: ig.steps,
         outputs: [],
       };
+      const channels = ig.attribution.length / (map.size * map.size);
+      const spaxel = spaxelAttribution(ig.attribution, map.size);
       if (formats.npy) {
-        await writeFile(`${stem}.npy`, writeNpyFloat32(ig.attribution, [map.size, map.size]));
+        const shape = channels > 1 ? [map.size, map.size, channels] : [map.size, map.size];
+        await writeFile(`${stem}.npy`, writeNpyFloat32(ig.attribution, shape));
         row.outputs.push(`${stem}.npy`);
       }
       if (formats.fits) {
         await writeFile(
           `${stem}.fits`,
-          attributionFits(ig.attribution, map.size, {
+          attributionFits(spaxel, map.size, {
             galaxyId: map.galaxyId,
             row,
             modelVersion: opts.modelVersion,
@@ -157,10 +172,7 @@ export async function explainMaps(
         row.outputs.push(`${stem}.fits`);
       }
       if (formats.png) {
-        await writeFile(
-          `${stem}.png`,
-          attributionPng(ig.attribution, map.size, map.size, { valid: map.valid }),
-        );
+        await writeFile(`${stem}.png`, attributionPng(spaxel, map.size, map.size, { valid: map.valid }));
         row.outputs.push(`${stem}.png`);
       }
       rows.push(row);

@@ -190,7 +190,14 @@ export async function trainClassifier(
   options: Partial<TrainOptions> = {},
 ): Promise<TrainResult> {
   const o: TrainOptions = { ...DEFAULT_TRAIN_OPTIONS, ...options };
-  const config = resolveConfig({ seed: o.seed, ...o.model });
+  // The input channels follow the data (1 velocity, 2 velocity + dispersion) unless the config names them.
+  const side = o.model.inputSize ?? 40;
+  const inferred = data.inputs.length > 0 ? data.inputs[0].length / (side * side) : 1;
+  const config = resolveConfig({
+    seed: o.seed,
+    ...(Number.isInteger(inferred) && inferred >= 1 ? { inputChannels: inferred } : {}),
+    ...o.model,
+  });
   const size = config.inputSize;
   const per = size * size * config.inputChannels;
   if (data.inputs.some((x) => x.length !== per)) {

@@ -5,6 +5,7 @@
  * messages only after this resolves, so a crash anywhere redelivers and the upserts absorb repeats.
  */
 import { type ClassifyMessage, parseClassifyMessage, type ResultRow } from '../config/index.ts';
+import { spaxelAttribution } from '../model/attribution.ts';
 import type { BlobStore, QueueMessage, ResultIndex } from '../ports.ts';
 import type { Classification, Classifier, ClassifierSource } from './classifier.ts';
 import { isPermanentInputError, NoChampionError, oneLine } from './errors.ts';
@@ -235,16 +236,6 @@ async function classifyGroup(
     },
   );
   return rows;
-}
-
-/** IG per spaxel: the sum over input channels (completeness holds for the sum). */
-export function spaxelAttribution(attribution: Float32Array, size: number): Float32Array {
-  const channels = attribution.length / (size * size);
-  if (channels === 1) return attribution;
-  const out = new Float32Array(size * size);
-  for (let i = 0; i < out.length; i++)
-    for (let k = 0; k < channels; k++) out[i] += attribution[i * channels + k];
-  return out;
 }
 
 function oodNote(ood: Classification['ood']): string | undefined {

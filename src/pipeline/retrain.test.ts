@@ -89,7 +89,10 @@ describe('labelsFromIndex', () => {
 
 describe('retrain without a labels CSV', () => {
   it('trains on the index labels and compares with the champion on the same test split', async () => {
-    const r = await retrain({ tf, backend, blobs, index }, { train: { ...DEMO_TRAIN, epochs: 2, seed: 3 } });
+    const r = await retrain(
+      { tf, backend, blobs, index },
+      { train: { ...DEMO_TRAIN, epochs: 2, seed: 3 }, inputKind: 'velocity' },
+    );
     expect(r.comparison.testSet.n).toBeGreaterThan(0);
     expect(r.comparison.champion?.version).toBe('v1');
     expect(r.comparison.candidate.version).toBe(r.version);
@@ -116,7 +119,7 @@ describe('retrain without a labels CSV', () => {
     };
     const r = await retrain(
       { tf, backend, blobs, index, benchmark },
-      { train: { ...DEMO_TRAIN, epochs: 1, seed: 4 } },
+      { train: { ...DEMO_TRAIN, epochs: 1, seed: 4 }, inputKind: 'velocity' },
     );
     expect(r.comparison.promoted).toBe(false);
     expect(r.comparison.promotion.reason).toMatch(/demo models are never promoted/);

@@ -46,7 +46,8 @@ AUC ≈ 0.5 means the labels cannot be told from nuisance; well above 0.5 (say >
 learn the generator's footprint or noise instead of the kinematics. Always exits 0 on a readable survey.
 
 Example:
-  galspin simulate --out runs/bal --n 800 --slow-fraction 0.5 && galspin audit --data runs/bal`,
+  galspin simulate --out runs/bal --n 800 --slow-fraction 0.5 --unknown 0
+  galspin audit --data runs/bal`,
     )
     .action(async (o: { data: string; folds: number; seed: number; json?: boolean }) => {
       const r = await asInputError(

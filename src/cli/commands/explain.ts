@@ -1,13 +1,16 @@
-import { basename } from 'node:path';
+import { stat, writeFile } from 'node:fs/promises';
+import { basename, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
-import { loadKinematicMap, preprocessMap } from '../../maps/index.ts';
+import { loadKinematicMap, MapError, preprocessMap } from '../../maps/index.ts';
+import { buildModelInput } from '../../maps/model-input.ts';
 import { type ExplainInput, type ExplainRow, explainMaps } from '../../model/attribution.ts';
 import { initBackend } from '../../model/backend.ts';
 import { temperatureOf } from '../../model/calibration.ts';
 import { IG_DEFAULTS } from '../../model/ig.ts';
 import { MAX_QUADRATURE_STEPS, QUADRATURE_RULES, type QuadratureRule } from '../../model/quadrature.ts';
-import { artifactsToModel, ModelStoreError, resolveModelDir } from '../../model/store.ts';
+import { artifactsToModel, ModelStoreError, modelInputKind, resolveModelDir } from '../../model/store.ts';
+import { dispersionSibling } from '../../pipeline/keys.ts';
 import { integer } from '../args.ts';
 import { asInputError, InputError, reportFileError } from '../errors.ts';
 
@@ -112,10 +115,32 @@ Example:
           typeof metrics?.modelVersion === 'string' ? metrics.modelVersion : basename(resolved.dir);
 
         let failed = 0;
+        const kind = modelInputKind(resolved.artifacts);
+        const fallback = resolved.fallback;
         const inputs: ExplainInput[] = [];
+        const viaFallback: ExplainInput[] = [];
         for (const file of files) {
           try {
-            inputs.push({ file, map: preprocessMap(await loadKinematicMap(file)) });
+            // The two-channel model reads the dispersion file that lies beside the velocity file;
+            // without one, the store's velocity-only fallback explains the galaxy, and the row says so.
+            const sibling = kind === 'velocity' ? undefined : dispersionSibling(file);
+            const hasSibling = sibling
+              ? await stat(sibling).then(
+                  (s) => s.isFile(),
+                  () => false,
+                )
+              : false;
+            const map = await loadKinematicMap(file, hasSibling ? sibling : undefined);
+            const pre = preprocessMap(map);
+            if (kind === 'velocity' || map.dispersion) {
+              const built = buildModelInput(map, kind);
+              inputs.push({ file, map: { ...pre, input: built.input, valid: built.valid } });
+            } else if (fallback) viaFallback.push({ file, map: pre });
+            else
+              throw new MapError(
+                file,
+                `no dispersion file beside it${sibling ? ` (${basename(sibling)})` : ''}, and the ${kind} model has no velocity-only fallback`,
+              );
           } catch (err) {
             reportFileError(file, err);
             failed++;
@@ -128,31 +153,58 @@ Example:
             `${wrong.file}: map is ${wrong.map.size}×${wrong.map.size}, model expects ${expected}`,
           );
 
+        const total = inputs.length + viaFallback.length;
         const bar =
-          process.stderr.isTTY && inputs.length > 1
+          process.stderr.isTTY && total > 1
             ? new cliProgress.SingleBar(
                 { format: 'explain [{bar}] {value}/{total} maps | ETA {eta}s' },
                 cliProgress.Presets.shades_classic,
               )
             : undefined;
-        const rows = await explainMaps(tf, model, inputs, {
+        bar?.start(total, 0);
+        const common = {
           out: o.out,
           steps: o.steps,
           tolerance: o.tolerance,
           maxSteps: o.maxSteps,
           rule: o.rule,
           chunk: o.chunk,
-          modelVersion,
-          temperature: temperatureOf(metrics),
           formats: { npy: o.npy, fits: o.fits, png: o.png },
-          onProgress: (done, total) => {
-            if (!bar) return;
-            if (done === 0) bar.start(total, 0);
-            else bar.update(done);
-          },
-        });
-        bar?.stop();
+        };
+        const rows: (ExplainRow & { inputKind?: string; note?: string })[] = (
+          inputs.length > 0
+            ? await explainMaps(tf, model, inputs, {
+                ...common,
+                modelVersion,
+                temperature: temperatureOf(metrics),
+                onProgress: (done) => bar?.update(done),
+              })
+            : []
+        ).map((r) => ({ ...r, inputKind: kind }));
         model.dispose();
+        if (fallback && viaFallback.length > 0) {
+          const fbModel = await artifactsToModel(tf, fallback.artifacts);
+          const fbVersion = basename(fallback.dir);
+          const fbRows = await explainMaps(tf, fbModel, viaFallback, {
+            ...common,
+            modelVersion: fbVersion,
+            temperature: temperatureOf(fallback.artifacts.metrics),
+            onProgress: (done) => bar?.update(inputs.length + done),
+          });
+          fbModel.dispose();
+          for (const r of fbRows)
+            rows.push({
+              ...r,
+              inputKind: 'velocity',
+              note: `no dispersion map: velocity-only fallback model ${fbVersion}`,
+            });
+          // explain.json holds every map, whichever model explained it.
+          await writeFile(
+            join(o.out, 'explain.json'),
+            `${JSON.stringify({ modelVersion, fallbackModelVersion: fbVersion, baseline: 'zero', target: 'logit', maps: rows }, null, 2)}\n`,
+          );
+        }
+        bar?.stop();
 
         if (o.format === 'json') process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
         else if (o.format === 'jsonl') for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
