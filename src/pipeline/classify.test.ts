@@ -65,6 +65,77 @@ async function setup(opts: { champion: boolean; seed?: number } = { champion: tr
   return { blobs, index, queue, repo, models };
 }
 
+/** The two-channel plane of a map: V/S from the velocity input, a centrally peaked σ/S. */
+function kinematicsOf(input: Float32Array, valid: Uint8Array): Float32Array {
+  const out = new Float32Array(3200);
+  for (let i = 0; i < 1600; i++) {
+    if (!valid[i]) continue;
+    const r = Math.hypot((i % 40) - 19.5, Math.floor(i / 40) - 19.5);
+    out[2 * i] = input[i];
+    out[2 * i + 1] = 0.5 + 0.5 * Math.exp(-r / 8);
+  }
+  return out;
+}
+
+describe('velocity + dispersion champion with a velocity-only fallback', () => {
+  async function twoModels(withFallback: boolean) {
+    const s = await setup({ champion: true });
+    const two = buildModel(tf, { convFilters: [4], denseUnits: [8], seed: 2, inputChannels: 2 });
+    await s.repo.saveModel(tf, 'v2', two, { metrics: { test: { calibration: { temperature: 1 } } } });
+    two.dispose();
+    await s.repo.promote('v2');
+    if (withFallback) {
+      // champion.json names the velocity-only model galaxies without a dispersion map go to
+      const pointer = await s.repo.champion();
+      await s.blobs.put('models/champion.json', JSON.stringify({ ...pointer, fallback: 'v1' }));
+    }
+    const paired = velocityInput('disc', 1);
+    const alone = velocityInput('disc', 2);
+    await s.queue.sendBatch([
+      await putStoredMap(
+        s.blobs,
+        'paired',
+        paired.input,
+        paired.valid,
+        { moransI: 0.9, nValid: 1000 },
+        kinematicsOf(paired.input, paired.valid),
+      ),
+      await putStoredMap(s.blobs, 'alone', alone.input, alone.valid, { moransI: 0.9, nValid: 1000 }),
+    ]);
+    await runWorker(
+      { blobs: s.blobs, index: s.index, queue: s.queue, models: s.models },
+      { batchSize: 8, batchMs: 50, waitSeconds: 0, visibilitySeconds: 30, untilEmpty: true },
+    );
+    return s;
+  }
+
+  it('classifies a paired map with the champion and a velocity-only map with the fallback, and says so', async () => {
+    const { index, blobs, queue } = await twoModels(true);
+    const paired = await index.getResult('paired', 'v2');
+    const alone = await index.getResult('alone', 'v1');
+    expect(paired?.status).toBe('CLASSIFIED');
+    expect(alone?.status).toBe('CLASSIFIED');
+    if (paired?.status !== 'CLASSIFIED' || alone?.status !== 'CLASSIFIED') return;
+    expect(paired.inputKind).toBe('velocity+dispersion');
+    expect(paired.note).toBeUndefined();
+    // IG keeps one plane per input channel; the PNG shows their per-spaxel sum.
+    expect(readNpyFloat32(await blobs.get(paired.attributionKeys.array)).shape).toEqual([40, 40, 2]);
+    expect(alone.inputKind).toBe('velocity');
+    expect(alone.note).toMatch(/no dispersion map: velocity-only fallback model v1 instead of v2/);
+    expect(await index.getResult('alone', 'v2')).toBeUndefined();
+    expect(await queue.depth()).toEqual({ visible: 0, inFlight: 0, deadLettered: 0 });
+  });
+
+  it('without a fallback, a map with no dispersion ends FAILED with the reason (still exactly one row)', async () => {
+    const { index, queue } = await twoModels(false);
+    expect((await index.getResult('paired', 'v2'))?.status).toBe('CLASSIFIED');
+    const source = await index.getSource('incoming/t/alone_stellar-velocity_default_two-moment.fits');
+    expect(source?.status).toBe('FAILED');
+    expect(source?.reason).toMatch(/no dispersion map, and model v2 reads velocity\+dispersion/);
+    expect(await queue.depth()).toEqual({ visible: 0, inFlight: 0, deadLettered: 0 });
+  });
+});
+
 describe('classify worker', () => {
   it('classifies each map once: result row, attribution .npy/.png, source row CLASSIFIED, messages deleted', async () => {
     const { blobs, index, queue, models } = await setup();

@@ -13,6 +13,8 @@ export async function putStoredMap(
   input: Float32Array,
   valid: Uint8Array,
   science: MapMeta['science'],
+  /** The velocity + dispersion plane (40·40·2, HWC), when the galaxy came with a dispersion map. */
+  kinematics?: Float32Array,
 ): Promise<string> {
   const provenance = {
     sourceKey: `incoming/t/${galaxyId}_stellar-velocity_default_two-moment.fits`,
@@ -32,6 +34,7 @@ export async function putStoredMap(
       },
       input,
       valid,
+      kinematics,
     }),
   );
   const msg: ClassifyMessageInput = {
