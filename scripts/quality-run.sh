@@ -69,8 +69,10 @@ if has train; then
       tag=$fam-${input/+/-}
       [[ -f $OUT/models/$tag/model.json ]] && continue
       say "train $tag"
+      # The serving temperature is fitted on the OTHER family's training survey (never its test
+      # survey): within one family validation is separable and its temperature collapses.
       galspin train --data "$OUT/surveys/$fam-train" --out "$OUT/models/$tag" --input "$input" \
-        --epochs "$EPOCHS" --patience "$PATIENCE" 2>"$OUT/models/$tag.log" | tee "$OUT/models/$tag.txt"
+        --calibrate-on "$OUT/surveys/$(other "$fam")-train" --epochs "$EPOCHS" --patience "$PATIENCE" 2>"$OUT/models/$tag.log" | tee "$OUT/models/$tag.txt"
     done
   done
 fi

@@ -273,6 +273,12 @@ export async function loadKinematicMap(velocityPath: string, dispersionPath?: st
   return loadKinematicMapFromFits(velocity, { dispersion });
 }
 
+/** The SAMI dispersion product's path beside a velocity product's (same CATID, cube, binning, moments). */
+export function dispersionSiblingPath(velocityPath: string): string | undefined {
+  const next = velocityPath.replace(/_stellar-velocity_(?=[^/\\]*$)/, '_stellar-velocity-dispersion_');
+  return next === velocityPath ? undefined : next;
+}
+
 export interface ProductPair {
   galaxyId: string;
   velocityFile: string;

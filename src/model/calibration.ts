@@ -38,7 +38,8 @@ export function temperedNll(
 export function fitTemperature(logits: ArrayLike<number>, labels: ArrayLike<number>): number {
   if (logits.length === 0) return 1;
   let a = Math.log(0.05);
-  let b = Math.log(20);
+  // Logits of a CNN trained on a separable generator reach hundreds; another generator may need T ≫ 20.
+  let b = Math.log(1000);
   const g = (Math.sqrt(5) - 1) / 2;
   const f = (u: number) => temperedNll(logits, labels, Math.exp(u));
   let c = b - g * (b - a);
@@ -107,9 +108,16 @@ export function applyTemperature(logits: ArrayLike<number>, temperature: number)
   return Array.from(logits, (z) => sigmoid(z / temperature));
 }
 
-/** Calibration temperature from a model's metrics.json (`test.calibration.temperature`), 1 when absent. */
+/**
+ * Calibration temperature from a model's metrics.json: the cross-generator temperature
+ * (`calibration.temperature`, fitted on a survey of another generator family) when the model has
+ * one, else the validation temperature (`test.calibration.temperature`), else 1.
+ */
 export function temperatureOf(metrics: Record<string, unknown> | undefined): number {
-  const t = (metrics as { test?: { calibration?: { temperature?: unknown } } } | undefined)?.test?.calibration
-    ?.temperature;
-  return typeof t === 'number' && Number.isFinite(t) && t > 0 ? t : 1;
+  const m = metrics as
+    | { calibration?: { temperature?: unknown }; test?: { calibration?: { temperature?: unknown } } }
+    | undefined;
+  for (const t of [m?.calibration?.temperature, m?.test?.calibration?.temperature])
+    if (typeof t === 'number' && Number.isFinite(t) && t > 0) return t;
+  return 1;
 }

@@ -38,6 +38,13 @@ export interface MetricsJson {
   inputKind?: InputKind;
   /** How the input was normalised, in words (identical at training and serving time). */
   normalisation?: string;
+  /**
+   * The temperature serving uses, when fitted on a survey of another generator family than the
+   * training data (train --calibrate-on): a CNN trained on one generator separates its own
+   * validation split perfectly, so the validation temperature collapses and says nothing about data
+   * from elsewhere. Decisions at P = 0.5 do not depend on T.
+   */
+  calibration?: { temperature: number; method: 'cross-generator'; survey: string; n: number; ece: number };
   /** Out-of-distribution model fitted on the training split (src/model/ood.ts). */
   ood?: OodModel;
   training: {
@@ -149,7 +156,7 @@ ${leak}
 | slow | ${f3(t.perClass.slow.precision)} | ${f3(t.perClass.slow.recall)} | ${f3(t.perClass.slow.f1)} | ${t.perClass.slow.support} |
 
 Confusion: TP ${t.confusion.tp}, FP ${t.confusion.fp}, TN ${t.confusion.tn}, FN ${t.confusion.fn}.
-Calibration: ${m.training.priorShift ? `logit shifted by ${f3(m.training.priorShift)} = log of the slow-rotator oversampling (prior correction), then ` : ''}temperature ${f3(t.calibration.temperature)} (fitted on validation), ECE ${f3(t.calibration.eceBefore)} → ${f3(t.calibration.eceAfter)}.
+${m.calibration ? `Serving temperature: ${f3(m.calibration.temperature)}, fitted across generators on ${m.calibration.survey} (n = ${m.calibration.n}, ECE there ${f3(m.calibration.ece)}); the validation temperature below is kept for reference.\n` : ''}Calibration: ${m.training.priorShift ? `logit shifted by ${f3(m.training.priorShift)} = log of the slow-rotator oversampling (prior correction), then ` : ''}temperature ${f3(t.calibration.temperature)} (fitted on validation), ECE ${f3(t.calibration.eceBefore)} → ${f3(t.calibration.eceAfter)}.
 False positives (slow called fast): ${t.falsePositives.join(', ') || 'none'}.
 False negatives (fast called slow): ${t.falseNegatives.join(', ') || 'none'}.
 

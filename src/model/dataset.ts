@@ -8,6 +8,7 @@ import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FITS_SUFFIXES } from '../config/index.ts';
 import { loadKinematicMap, MAP_SIZE, pairProductFiles } from '../maps/index.ts';
+import { dispersionSiblingPath } from '../maps/load.ts';
 import { buildModelInput, type InputKind } from '../maps/model-input.ts';
 
 export interface MapInput {
@@ -63,6 +64,16 @@ export async function loadMapInputs(
   if (pairs.length === 0) throw new MapInputError(`${args.join(' ')}: no velocity FITS files found`);
   const out: MapInput[] = [];
   for (const p of pairs) {
+    // A velocity file given alone still finds the dispersion file that lies beside it.
+    const sibling = p.dispersionFile ? undefined : dispersionSiblingPath(p.velocityFile);
+    if (
+      sibling &&
+      (await stat(sibling).then(
+        (s) => s.isFile(),
+        () => false,
+      ))
+    )
+      p.dispersionFile = sibling;
     const map = await loadKinematicMap(p.velocityFile, p.dispersionFile);
     const velocity = buildModelInput(map, 'velocity', MAP_SIZE).input;
     const inputs: MapInput['inputs'] = { velocity };

@@ -48,8 +48,11 @@ describe('train end to end (small)', () => {
         join(dir, 'survey'),
         '--out',
         join(dir, 'model'),
+        // ~9 steps of 16 an epoch: BatchNorm's moving statistics need a few hundred steps
         '--epochs',
-        '8',
+        '30',
+        '--batch-size',
+        '16',
         '--seed',
         '3',
         '--filters',

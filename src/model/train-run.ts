@@ -8,10 +8,11 @@ import { isAbsolute, join, relative } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { DEFAULT_THRESHOLDS } from '../config/index.ts';
 import { channelsOf, NORMALISATION_NOTE } from '../maps/model-input.ts';
+import { applyTemperature, expectedCalibrationError, fitTemperature } from './calibration.ts';
 import { historyCsv } from './callbacks.ts';
 import { codeVersion, type MetricsJson, modelCard, newModelVersion, PAPER_FIGURES } from './card.ts';
 import type { SurveyData } from './data.ts';
-import { evaluateModel } from './evaluate.ts';
+import { evaluateModel, predictLogits } from './evaluate.ts';
 import { fitOod } from './ood.ts';
 import { modelToArtifacts, writeModelDir } from './store.ts';
 import { type TrainOptions, type TrainResult, trainClassifier } from './train.ts';
@@ -35,6 +36,8 @@ export async function trainAndSave(
     Partial<Pick<SurveyData, 'inputKind'>>,
   outDir: string,
   options: Partial<TrainOptions> = {},
+  /** A labeled survey of another generator family to fit the serving temperature on. */
+  calibrateOn?: { source: string; inputs: Float32Array[]; labels: number[] },
 ): Promise<TrainRunResult> {
   const t0 = performance.now();
   const inputKind = data.inputKind ?? 'velocity';
@@ -81,6 +84,17 @@ export async function trainAndSave(
     },
     thresholds: { ...DEFAULT_THRESHOLDS },
   };
+  if (calibrateOn && calibrateOn.inputs.length > 0) {
+    const logits = predictLogits(tf, result.model, calibrateOn.inputs, result.config.inputSize);
+    const temperature = fitTemperature(logits, calibrateOn.labels);
+    metrics.calibration = {
+      temperature,
+      method: 'cross-generator',
+      survey: displayPath(calibrateOn.source),
+      n: calibrateOn.inputs.length,
+      ece: expectedCalibrationError(applyTemperature(logits, temperature), calibrateOn.labels),
+    };
+  }
   // The OOD model sees the training split only (the test split stays untouched).
   const trainSet = new Set(result.trainGalaxies);
   const trainInputs = data.inputs.filter((_, i) => trainSet.has(data.ids[i]));

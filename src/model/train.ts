@@ -79,6 +79,9 @@ export interface TrainResult {
   priorShift: number;
 }
 
+/** Optimiser steps before early stopping may end training (see the epoch loop). */
+export const MIN_STEPS_BEFORE_EARLY_STOP = 300;
+
 export class TrainingError extends Error {
   override name = 'TrainingError';
 }
@@ -236,6 +239,7 @@ export async function trainClassifier(
   let lr = config.learningRate;
   let stoppedEarly = false;
   let trainSamplesPerEpoch = 0;
+  let steps = 0;
   for (let epoch = 1; epoch <= o.epochs; epoch++) {
     const rng = mulberry32(deriveSeed(o.seed, 1000 + epoch));
     const set =
@@ -284,7 +288,12 @@ export async function trainClassifier(
     const best = checkpoint.update(r);
     if (best) bestWeights = snapshot(model);
     o.onEpoch?.(r, { epochs: o.epochs, best });
-    if (stopper.shouldStop(r.valLoss)) {
+    // BatchNorm's moving statistics (momentum 0.99) need a few hundred steps before inference-mode
+    // validation means anything; on a small survey an epoch is only a few dozen steps, so early
+    // stopping counts only after MIN_STEPS_BEFORE_EARLY_STOP.
+    steps += nBatches;
+    const stop = stopper.shouldStop(r.valLoss);
+    if (stop && steps >= MIN_STEPS_BEFORE_EARLY_STOP) {
       stoppedEarly = epoch < o.epochs;
       break;
     }

@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { loadKinematicMap, MapError, preprocessMap } from '../../maps/index.ts';
+import { dispersionSiblingPath } from '../../maps/load.ts';
 import { buildModelInput } from '../../maps/model-input.ts';
 import { type ExplainInput, type ExplainRow, explainMaps } from '../../model/attribution.ts';
 import { initBackend } from '../../model/backend.ts';
@@ -10,7 +11,6 @@ import { temperatureOf } from '../../model/calibration.ts';
 import { IG_DEFAULTS } from '../../model/ig.ts';
 import { MAX_QUADRATURE_STEPS, QUADRATURE_RULES, type QuadratureRule } from '../../model/quadrature.ts';
 import { artifactsToModel, ModelStoreError, modelInputKind, resolveModelDir } from '../../model/store.ts';
-import { dispersionSibling } from '../../pipeline/keys.ts';
 import { integer } from '../args.ts';
 import { asInputError, InputError, reportFileError } from '../errors.ts';
 
@@ -123,7 +123,7 @@ Example:
           try {
             // The two-channel model reads the dispersion file that lies beside the velocity file;
             // without one, the store's velocity-only fallback explains the galaxy, and the row says so.
-            const sibling = kind === 'velocity' ? undefined : dispersionSibling(file);
+            const sibling = kind === 'velocity' ? undefined : dispersionSiblingPath(file);
             const hasSibling = sibling
               ? await stat(sibling).then(
                   (s) => s.isFile(),

@@ -29,6 +29,7 @@ interface TrainCliOptions {
   lr?: number;
   paperCopies?: number[];
   input: InputKind;
+  calibrateOn?: string;
 }
 
 /** `galspin train`: survey → trained Table 1 CNN + metrics.json + model card in a model folder. */
@@ -53,6 +54,10 @@ export function register(program: Command): void {
       new Option('--input <kind>', "network input: velocity+dispersion (default) or the paper's velocity")
         .choices([...INPUT_KINDS])
         .default(DEFAULT_INPUT_KIND),
+    )
+    .option(
+      '--calibrate-on <survey>',
+      'fit the serving temperature on a labeled survey of another generator family (not the test survey)',
     )
     .option('--epochs <n>', 'most epochs (early stopping may end sooner)', integer('--epochs', 1), 60)
     .option('--seed <s>', 'seed of split, augmentation, initial weights', integer('--seed', 0), 1)
@@ -89,22 +94,32 @@ Examples:
       process.stderr.write(
         `galspin: ${data.ids.length} labeled galaxies (${nFast} fast, ${data.ids.length - nFast} slow) from ${data.source}; protocol ${o.protocol}; input ${o.input}\n`,
       );
+      const calibrateOn = o.calibrateOn
+        ? await asInputError(loadSurvey(o.calibrateOn, { inputKind: o.input }), DatasetError)
+        : undefined;
       const progress = trainingProgress();
       const model: Record<string, unknown> = {};
       if (o.filters) model.convFilters = o.filters;
       if (o.dense) model.denseUnits = o.dense;
       if (o.lr) model.learningRate = o.lr;
-      const run = await trainAndSave(backend.tf, backend.name, data, o.out, {
-        protocol: o.protocol,
-        epochs: o.epochs,
-        seed: o.seed,
-        batchSize: o.batchSize,
-        earlyStoppingPatience: o.patience,
-        model,
-        ...(o.paperCopies ? { paperCopies: { fast: o.paperCopies[0], slow: o.paperCopies[1] } } : {}),
-        onBatch: (d, t) => progress.onBatch(d, t),
-        onEpoch: (r, info) => progress.onEpoch(r, info),
-      });
+      const run = await trainAndSave(
+        backend.tf,
+        backend.name,
+        data,
+        o.out,
+        {
+          protocol: o.protocol,
+          epochs: o.epochs,
+          seed: o.seed,
+          batchSize: o.batchSize,
+          earlyStoppingPatience: o.patience,
+          model,
+          ...(o.paperCopies ? { paperCopies: { fast: o.paperCopies[0], slow: o.paperCopies[1] } } : {}),
+          onBatch: (d, t) => progress.onBatch(d, t),
+          onEpoch: (r, info) => progress.onEpoch(r, info),
+        },
+        calibrateOn,
+      );
       progress.stop();
       const t = run.metrics.test;
       process.stdout.write(
