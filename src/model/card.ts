@@ -110,7 +110,7 @@ const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : String(x));
 function inputLine(m: MetricsJson): string {
   if ((m.inputKind ?? 'velocity') === 'velocity')
     return 'centred 40×40 stellar velocity map (km/s, NaN → 0), as in the paper';
-  return `centred 40×40 stellar velocity and dispersion maps, two channels. Normalisation (the same at training and serving): ${m.normalisation ?? ''}`;
+  return `centred 40×40 stellar velocity and dispersion maps, two channels. Normalisation (the same at training and serving): ${(m.normalisation ?? '').replace(/\.$/, '')}`;
 }
 
 export function modelCard(m: MetricsJson): string {
@@ -141,7 +141,10 @@ ${leak}
 | epochs | ${m.training.epochs} run, best ${m.training.bestEpoch}${m.training.stoppedEarly ? ' (early stop)' : ''}; ${m.training.trainSamplesPerEpoch} samples/epoch; ${Math.round(m.training.seconds)} s |
 | thresholds | fast p ≥ ${m.thresholds.fast}, slow p ≤ ${m.thresholds.slow} |
 
-## Test metrics (n = ${t.n}, threshold ${t.threshold}; fast = positive)
+## Own-family test split (n = ${t.n}, threshold ${t.threshold}; fast = positive)
+
+The same generator as the training data: a footnote, not evidence that the model generalises. How it does on
+data from elsewhere is in the quality table (scripts/quality-run.sh), appended below for a published champion.
 
 | metric | galspin | paper | goal |
 |---|---|---|---|

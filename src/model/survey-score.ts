@@ -15,6 +15,7 @@ export interface ClassifierScore {
   accuracy: number;
   precisionFast: number;
   recallSlow: number;
+  /** NaN when the set holds one class only (e.g. the `flat` stress set: all fast by the rule). */
   auc: number;
   /** Expected calibration error of the calibrated probability, 10 bins. */
   ece: number;
@@ -67,7 +68,7 @@ export function scoreProbabilities(
     accuracy: accuracy(c),
     precisionFast: pc.fast.precision,
     recallSlow: pc.slow.recall,
-    auc: auc(rocCurve(labels, p)),
+    auc: new Set(labels).size < 2 ? Number.NaN : auc(rocCurve(labels, p)),
     ece: expectedCalibrationError(p, labels),
     confident: {
       n: confident,

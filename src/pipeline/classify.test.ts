@@ -2,6 +2,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../model/backend.ts';
 import { buildModel } from '../model/network.ts';
+import { fitOod } from '../model/ood.ts';
 import { BlobModelRepository } from './model-repo.ts';
 import { readNpyFloat32 } from './npy.ts';
 import { MemoryBlobStore, MemoryIndex, MemoryQueue } from './testing/memory.ts';
@@ -81,7 +82,14 @@ describe('velocity + dispersion champion with a velocity-only fallback', () => {
   async function twoModels(withFallback: boolean) {
     const s = await setup({ champion: true });
     const two = buildModel(tf, { convFilters: [4], denseUnits: [8], seed: 2, inputChannels: 2 });
-    await s.repo.saveModel(tf, 'v2', two, { metrics: { test: { calibration: { temperature: 1 } } } });
+    // An OOD model as training fits one, so the rows carry a real verdict.
+    const seen = Array.from({ length: 30 }, (_, k) => {
+      const m = velocityInput(k % 2 ? 'disc' : 'noise', 100 + k);
+      return kinematicsOf(m.input, m.valid);
+    });
+    await s.repo.saveModel(tf, 'v2', two, {
+      metrics: { test: { calibration: { temperature: 1 } }, ood: fitOod(seen, 40) },
+    });
     two.dispose();
     await s.repo.promote('v2');
     if (withFallback) {
@@ -117,6 +125,9 @@ describe('velocity + dispersion champion with a velocity-only fallback', () => {
     expect(alone?.status).toBe('CLASSIFIED');
     if (paired?.status !== 'CLASSIFIED' || alone?.status !== 'CLASSIFIED') return;
     expect(paired.inputKind).toBe('velocity+dispersion');
+    expect(Number.isFinite(paired.oodDistance)).toBe(true);
+    expect(paired.oodThreshold).toBeGreaterThan(0);
+    expect(typeof paired.outOfDistribution).toBe('boolean');
     expect(paired.note).toBeUndefined();
     // IG keeps one plane per input channel; the PNG shows their per-spaxel sum.
     expect(readNpyFloat32(await blobs.get(paired.attributionKeys.array)).shape).toEqual([40, 40, 2]);

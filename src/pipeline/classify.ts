@@ -8,7 +8,7 @@ import { type ClassifyMessage, parseClassifyMessage, type ResultRow } from '../c
 import { spaxelAttribution } from '../model/attribution.ts';
 import type { BlobStore, QueueMessage, ResultIndex } from '../ports.ts';
 import type { Classification, Classifier, ClassifierSource } from './classifier.ts';
-import { isPermanentInputError, NoChampionError, oneLine } from './errors.ts';
+import { isPermanentInputError, ModelNotFoundError, NoChampionError, oneLine } from './errors.ts';
 import { attributionPng } from './heatmap.ts';
 import { keys } from './keys.ts';
 import { type PipelineLogger, silentLogger } from './logger.ts';
@@ -115,13 +115,28 @@ export async function classifyBatch(
     const ready = group.filter((g) => inputOf(g.map as StoredMap, classifier.inputKind));
     if (ready.length > 0) routed.set(version, { items: ready });
     if (missing.length === 0) continue;
-    const fallback = await deps.models.fallback?.();
+    let fallback = await deps.models.fallback?.();
+    let why = `model ${version} reads ${classifier.inputKind} with no velocity-only fallback`;
+    if (fallback && fallback !== version) {
+      // A fallback named in champion.json but missing from the store must not stall the queue.
+      const usable = await deps.models.load(fallback).then(
+        (c) => c.inputKind === 'velocity',
+        (err: unknown) => {
+          if (!(err instanceof ModelNotFoundError)) throw err;
+          return false;
+        },
+      );
+      if (!usable) {
+        why = `model ${version} reads ${classifier.inputKind}, and its fallback ${fallback} is missing or not velocity-only`;
+        fallback = undefined;
+      }
+    }
     if (!fallback || fallback === version) {
       for (const item of missing) {
         await recordFailure(
           deps,
           item,
-          `${item.body.provenance.sourceKey}: no dispersion map, and model ${version} reads ${classifier.inputKind} with no velocity-only fallback`,
+          `${item.body.provenance.sourceKey}: no dispersion map, and ${why}`,
           now(),
         );
         outcome.done.push(item.msg.receiptHandle);
@@ -209,8 +224,8 @@ async function classifyGroup(
             .filter(Boolean)
             .join('; ') || undefined,
         outOfDistribution: r.ood?.outOfDistribution,
-        oodDistance: r.ood?.distance,
-        oodThreshold: r.ood?.threshold,
+        oodDistance: finite(r.ood?.distance),
+        oodThreshold: finite(r.ood?.threshold),
         timings: {
           ...perMap,
           load: loadMsEach,
@@ -237,6 +252,8 @@ async function classifyGroup(
   );
   return rows;
 }
+
+const finite = (x: number | undefined) => (x !== undefined && Number.isFinite(x) ? x : undefined);
 
 function oodNote(ood: Classification['ood']): string | undefined {
   return ood?.outOfDistribution

@@ -251,7 +251,10 @@ export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
   };
 }
 
-/** Copies a folder store's champion into the pipeline's bucket and promotes it there. */
+/**
+ * Copies a folder store's champion — and its velocity-only fallback, for galaxies without a
+ * dispersion map — into the pipeline's bucket and promotes it there.
+ */
 async function seedChampion(dir: string, ports: PipelinePorts): Promise<string | undefined> {
   if (!existsSync(join(dir, 'champion.json'))) return undefined;
   const source = new FolderModelStore(dir);
@@ -259,6 +262,8 @@ async function seedChampion(dir: string, ports: PipelinePorts): Promise<string |
   if (!version) return undefined;
   const target = new BlobModelRepository(ports.blobs);
   await target.saveFiles(version, await source.load(version));
-  await target.promote(version, `seeded from ${dir}`);
+  const fallback = await source.fallback();
+  if (fallback) await target.saveFiles(fallback, await source.load(fallback));
+  await target.promote(version, `seeded from ${dir}`, { fallback });
   return version;
 }

@@ -53,7 +53,12 @@ export class BlobModelRepository {
     return ChampionPointer.parse(JSON.parse(text));
   }
 
-  async promote(version: string, reason?: string): Promise<ChampionPointer> {
+  /** Promotes `version`; the velocity-only fallback is kept unless `opts.fallback` names another. */
+  async promote(
+    version: string,
+    reason?: string,
+    opts: { fallback?: string } = {},
+  ): Promise<ChampionPointer> {
     if (!(await this.blobs.head(modelKey(version, 'model.json')))) {
       throw new ModelNotFoundError(`model ${version} is not in ${PREFIX.models}`);
     }
@@ -63,7 +68,7 @@ export class BlobModelRepository {
       promotedAt: new Date().toISOString(),
       previous: current?.version,
       reason,
-      fallback: current?.fallback,
+      fallback: opts.fallback ?? current?.fallback,
     };
     await this.blobs.put(CHAMPION_KEY, JSON.stringify(pointer, null, 2), { contentType: 'application/json' });
     return pointer;

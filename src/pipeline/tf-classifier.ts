@@ -72,7 +72,7 @@ export class TfClassifier implements Classifier {
     const temperature = this.temperature;
     const timings: Record<string, number> = {};
     let t = performance.now();
-    const { size } = inputShapeOf(model);
+    const { shape, size } = inputShapeOf(model);
     const stacked = stackInputs(inputs, size);
     let logits: Float32Array;
     let mc: UncertaintyEstimate[];
@@ -104,7 +104,8 @@ export class TfClassifier implements Classifier {
 
     const results: Classification[] = inputs.map((input, i) => {
       const probability = sigmoid(logits[i] / temperature);
-      const ood = oodVerdict(this.ood, input, size);
+      // `size` above is values per map; the OOD features need the side of the square map.
+      const ood = oodVerdict(this.ood, input, shape[0]);
       return {
         probability,
         logit: logits[i],

@@ -13,6 +13,8 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { buildModelInput } from '../../maps/model-input.ts';
+import { planSurvey } from '../../survey/index.ts';
 import { forwardLogit, type Tf } from '../attribution-forward.ts';
 import { initBackend } from '../backend.ts';
 import { integratedGradients, integratedGradientsWith, medianCompletenessGap } from '../ig.ts';
@@ -31,12 +33,25 @@ let tf: Tf;
 let model: tfjs.LayersModel;
 let engine: OnnxEngine;
 let maps: Float32Array[];
+/** One-channel maps for the velocity-only variants built in the tests. */
+let velocityMaps: Float32Array[];
 let stacked: Float32Array;
 
-/** Rotating discs and slow rotators in km/s, 0 outside the bundle, as preprocessing leaves them. */
-function testMaps(n: number, seed: number): Float32Array[] {
-  return syntheticDataset(n, seed, 0.4).inputs;
+/**
+ * Inputs the model reads: for a velocity-only model, rotating discs and slow rotators in km/s, 0
+ * outside the bundle; for the two-channel champion, mock galaxies through the same normalisation
+ * as training and serving (src/maps/model-input.ts).
+ */
+function testMaps(n: number, seed: number, channels = 1): Float32Array[] {
+  if (channels === 1) return syntheticDataset(n, seed, 0.4).inputs;
+  const out: Float32Array[] = [];
+  for (const g of planSurvey({ family: 'analytic', n, seed, slowFraction: 0.4, unknown: 0 }))
+    out.push(buildModelInput(g.galaxy, 'velocity+dispersion').input);
+  return out;
 }
+
+/** Channels of a stacked batch of n maps of 40 × 40. */
+const channelsOf = (x: Float32Array, n: number) => x.length / (n * 1600);
 
 function stack(xs: Float32Array[]): Float32Array {
   const out = new Float32Array(xs.length * xs[0].length);
@@ -47,14 +62,16 @@ function stack(xs: Float32Array[]): Float32Array {
 }
 
 function tfjsLogits(m: tfjs.LayersModel, x: Float32Array, n: number): Float32Array {
-  return tf.tidy(() => forwardLogit(tf, m, tf.tensor4d(x, [n, 40, 40, 1])).dataSync() as Float32Array);
+  return tf.tidy(
+    () => forwardLogit(tf, m, tf.tensor4d(x, [n, 40, 40, channelsOf(x, n)])).dataSync() as Float32Array,
+  );
 }
 
 function tfjsGradients(m: tfjs.LayersModel, x: Float32Array, n: number): Float32Array {
   return tf.tidy(
     () =>
       tf
-        .grad((z: tfjs.Tensor) => forwardLogit(tf, m, z).sum())(tf.tensor4d(x, [n, 40, 40, 1]))
+        .grad((z: tfjs.Tensor) => forwardLogit(tf, m, z).sum())(tf.tensor4d(x, [n, 40, 40, channelsOf(x, n)]))
         .dataSync() as Float32Array,
   );
 }
@@ -87,8 +104,9 @@ beforeAll(async () => {
   const { artifacts } = await resolveModelDir(`${modelsDir}${champion.version}`);
   model = await artifactsToModel(tf, artifacts);
   engine = await OnnxEngine.fromModel(model, { chunk: 16 });
-  maps = testMaps(40, 7);
+  maps = testMaps(40, 7, (model.inputs[0].shape[3] as number | null) ?? 1);
   stacked = stack(maps);
+  velocityMaps = testMaps(40, 7, 1);
 }, 60_000);
 
 describe('OnnxEngine on the bundled champion (Table 1)', () => {
@@ -172,7 +190,7 @@ describe('the IG path graph', () => {
     const weights = Float32Array.from([0.2, 0.3, 0.25, 0.25]);
     const path = await engine.pathGradients?.(few, 6, nodes, weights, 7);
     expect(path).toBeDefined();
-    const expected = new Float32Array(6 * 1600);
+    const expected = new Float32Array(6 * maps[0].length);
     for (let k = 0; k < nodes.length; k++) {
       const g = await engine.inputGradients(
         few.map((v) => v * nodes[k]),
@@ -195,7 +213,7 @@ describe('the IG path graph', () => {
     });
     const e = await OnnxEngine.fromModel(linearFirst);
     expect(e.pathGradients).toBeUndefined();
-    const ig = await integratedGradientsWith(e, maps.slice(0, 2), { steps: 8 });
+    const ig = await integratedGradientsWith(e, velocityMaps.slice(0, 2), { steps: 8 });
     expect(ig[0].steps).toBe(8);
     await e.dispose();
     linearFirst.dispose();
@@ -228,7 +246,7 @@ describe('the exporter on tuner variants', () => {
   async function expectAgreement(variant: tfjs.LayersModel): Promise<void> {
     const e = await OnnxEngine.fromModel(variant);
     try {
-      const x = stack(maps.slice(0, 12));
+      const x = stack(velocityMaps.slice(0, 12));
       const ref = tfjsLogits(variant, x, 12);
       const ours = await e.logits(x, 12);
       for (let i = 0; i < 12; i++)
@@ -236,7 +254,7 @@ describe('the exporter on tuner variants', () => {
       const errors = rowErrors(await e.inputGradients(x, 12), tfjsGradients(variant, x, 12), 12);
       expect(quantile(errors, 0.5)).toBeLessThan(1e-4);
       // IG through the path graph (when the variant opens with Conv → ReLU → MaxPool) and tfjs.
-      const few = maps.slice(0, 4);
+      const few = velocityMaps.slice(0, 4);
       const igOurs = await integratedGradientsWith(e, few, { steps: 12 });
       const igRef = await integratedGradients(tf, variant, few, { steps: 12 });
       for (let i = 0; i < few.length; i++)
