@@ -12,8 +12,9 @@
 #                                         # into models/ and point models/champion.json at them
 # Env: EPOCHS (30), PATIENCE (8), N_TRAIN_ANALYTIC (1200 labeled), N_TRAIN_PARTICLE (800; the
 #      particle mock costs ~0.3 s a galaxy on one core), N_TEST (500), N_STRESS (120 per set),
-#      CHAMPION_FAMILY (analytic: the family the champion trains on; the stress sets are drawn from
-#      the other one, which it never saw), STAGES (surveys,audit,train,evaluate,paper,table).
+#      CHAMPION_FAMILY (analytic: the family the champion is trained on — its rows are all on the
+#      other family, which it never saw; both directions are measured and tabled),
+#      STAGES (surveys,audit,train,evaluate,paper,table).
 #      Surveys are generated two at a time.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -42,11 +43,12 @@ if has surveys; then
     echo "analytic-test analytic $N_TEST 2"
     echo "particle-train particle $N_TRAIN_PARTICLE 101"
     echo "particle-test particle $N_TEST 102"
-    o=$(other "$CHAMPION_FAMILY")
-    i=10
-    for s in "${STRESS[@]}"; do
-      echo "$o-stress-$s $o $N_STRESS $(seed_of "$o" $i) $s"
-      i=$((i + 1))
+    for o in analytic particle; do
+      i=10
+      for s in "${STRESS[@]}"; do
+        echo "$o-stress-$s $o $N_STRESS $(seed_of "$o" $i) $s"
+        i=$((i + 1))
+      done
     done
   } | OUT=$OUT xargs -P 2 -L 1 bash -c '
     dir=$OUT/surveys/$0
@@ -80,7 +82,9 @@ fi
 evaluate() { # evaluate MODEL_TAG SURVEY
   local out=$OUT/eval/$1--$2.json
   [[ -f $out ]] && return
-  galspin evaluate --model "$OUT/models/$1" --data "$OUT/surveys/$2" --format json >"$out" 2>/dev/null
+  # Written whole or not at all: a failed evaluation must not leave a file that later runs skip.
+  galspin evaluate --model "$OUT/models/$1" --data "$OUT/surveys/$2" --format json >"$out.tmp" 2>"$out.log"
+  mv "$out.tmp" "$out"
 }
 
 if has evaluate; then
@@ -89,9 +93,7 @@ if has evaluate; then
     for input in velocity-dispersion velocity; do
       say "evaluate $fam-$input on $o-test"
       evaluate "$fam-$input" "$o-test"
-      if [[ $fam == "$CHAMPION_FAMILY" ]]; then
-        for s in "${STRESS[@]}"; do evaluate "$fam-$input" "$o-stress-$s"; done
-      fi
+      for s in "${STRESS[@]}"; do evaluate "$fam-$input" "$o-stress-$s"; done
     done
   done
 fi
@@ -122,6 +124,8 @@ if [[ ${PUBLISH:-0} == 1 ]]; then
   cp "$OUT/models/$champ"/{model.json,weights.bin,metrics.json,model-card.md,history.csv} "models/$version/"
   cp "$OUT/models/$fallback"/{model.json,weights.bin,metrics.json,model-card.md,history.csv} "models/$fversion/"
   cp "$OUT/quality-table.md" "models/$version/quality-table.md"
+  printf '\n# Quality table (scripts/quality-run.sh): data it never saw\n\n' >>"models/$version/model-card.md"
+  cat "$OUT/quality-table.md" >>"models/$version/model-card.md"
   printf '{\n  "version": "%s",\n  "promotedAt": "%s",\n  "reason": "quality run: cross-generator validation (scripts/quality-run.sh)",\n  "fallback": "%s"\n}\n' \
     "$version" "$(date -u +%FT%TZ)" "$fversion" >models/champion.json
   say "published models/$version (champion) with fallback models/$fversion"
