@@ -85,6 +85,18 @@ describe('map loaders', () => {
     expect((await loadAttribution(dir, 'v1', 'g'))?.width).toBe(3);
     expect(await loadVelocityMap(dir, 'nope')).toBeUndefined();
   });
+
+  it('sums a two-channel attribution (H, W, C) per spaxel, as the worker PNG shows it', async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'galspin-att2-'));
+    const { mkdirSync } = await import('node:fs');
+    mkdirSync(join(dir, 'attributions', 'v2'), { recursive: true });
+    // 1 × 2 spaxels, channels (velocity, dispersion): (1, 0.5) and (−2, 0.25)
+    const hwc = new Float32Array([1, 0.5, -2, 0.25]);
+    writeFileSync(join(dir, 'attributions', 'v2', 'g.npy'), writeNpy(hwc, [1, 2, 2]));
+    const a = await loadAttribution(dir, 'v2', 'g');
+    expect(a).toMatchObject({ width: 2, height: 1 });
+    expect(Array.from(a?.values ?? [])).toEqual([1.5, -1.75]);
+  });
 });
 
 describe('readResults on a GALSPIN_HOME folder', () => {

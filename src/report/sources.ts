@@ -5,7 +5,8 @@
  *   (`results.jsonl|json|csv`), in the ResultRow shape of src/config/rows.ts;
  * - maps and attributions: a bucket folder (the embedded pipeline's `<GALSPIN_HOME>/bucket`, or any
  *   folder with `maps/` and `attributions/<modelVersion>/`), maps as `maps/<id>.bin` (src/pipeline
- *   map codec) or `maps/<id>.npy`, attributions as `.npy` (float32, 40×40, row-major);
+ *   map codec) or `maps/<id>.npy`, attributions as `.npy` (float32, 40×40, or 40×40×C per input
+ *   channel, summed per spaxel; row-major);
  * - labels: a catalogue CSV with `catid` (or `galaxyId`) and `label` columns (galspin simulate writes one).
  */
 import { existsSync, statSync } from 'node:fs';
@@ -204,6 +205,15 @@ export function bucketRoot(dir: string): string {
 
 function squareFromNpy(bytes: Uint8Array, file: string): GalaxyMap {
   const a = parseNpy(bytes, file);
+  if (a.shape.length === 3) {
+    // (H, W, C): the two-channel model's IG per input channel; the map shows the per-spaxel sum,
+    // for which completeness holds (as the worker's PNG does).
+    const [h, w, c] = a.shape;
+    if (h * w * c !== a.data.length) throw new ReportInputError(`${file}: shape does not match its data`);
+    const values = new Float32Array(h * w);
+    for (let i = 0; i < h * w; i++) for (let k = 0; k < c; k++) values[i] += a.data[i * c + k];
+    return { width: w, height: h, values };
+  }
   const [h, w] = a.shape.length === 2 ? a.shape : [Math.sqrt(a.data.length), Math.sqrt(a.data.length)];
   if (!Number.isInteger(w) || w * h !== a.data.length) throw new ReportInputError(`${file}: not a 2-D map`);
   return { width: w, height: h, values: Float32Array.from(a.data) };
