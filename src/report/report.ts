@@ -7,6 +7,7 @@ import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { DEFAULT_THRESHOLDS } from '../config/index.ts';
+import { temperatureOf } from '../model/calibration.ts';
 import { type AttributionItem, attributionPanelsFigure } from './figures/attribution-panels.ts';
 import { confusionMatrixFigure } from './figures/confusion-matrix.ts';
 import { type GalleryMap, misclassifiedGalleryFigure } from './figures/misclassified-gallery.ts';
@@ -26,6 +27,7 @@ import {
   type GalaxyMap,
   loadAttribution,
   loadSurveyMap,
+  loadSurveyModelInput,
   loadVelocityMap,
   ReportInputError,
   type ReportLabel,
@@ -177,9 +179,12 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
       const m = await cache.map(id);
       if (m && !(await cache.attribution(id))) explain.set(id, m);
     }
+    const surveyForInputs = survey;
     inferred = await inferOutputs({
       modelDir: opts.modelDir,
-      temperature: metrics.test.calibration?.temperature,
+      // the serving temperature (cross-generator when the model has one), as predict uses
+      temperature: temperatureOf(metrics as unknown as Record<string, unknown>),
+      inputOf: (id, kind) => loadSurveyModelInput(surveyForInputs, id, kind),
       classify,
       explain,
       igSteps: opts.igSteps,

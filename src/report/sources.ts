@@ -9,10 +9,12 @@
  *   channel, summed per spaxel; row-major);
  * - labels: a catalogue CSV with `catid` (or `galaxyId`) and `label` columns (galspin simulate writes one).
  */
+
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LIMITS } from '../config/index.ts';
+import type { InputKind } from '../maps/model-input.ts';
 import { parseNpy } from './npy.ts';
 
 export type ReportLabel = 'fast' | 'slow' | 'unknown';
@@ -281,6 +283,25 @@ export async function loadSurveyMap(survey: SurveySource, galaxyId: string): Pro
   const pre = preprocessMap(await loadKinematicMap(file));
   const values = Float32Array.from(pre.input, (v, i) => (pre.valid[i] ? v : Number.NaN));
   return { width: pre.size, height: pre.size, values, valid: pre.valid };
+}
+
+/**
+ * A survey galaxy's network input of the given kind (src/maps/model-input.ts): the velocity file
+ * with the dispersion file beside it. Undefined when a file the kind needs is absent.
+ */
+export async function loadSurveyModelInput(
+  survey: SurveySource,
+  galaxyId: string,
+  kind: InputKind,
+): Promise<Float32Array | undefined> {
+  const file = survey.velocityFile.get(galaxyId);
+  if (!file || !existsSync(file)) return undefined;
+  const { loadKinematicMap, dispersionSiblingPath } = await import('../maps/load.ts');
+  const { buildModelInput } = await import('../maps/model-input.ts');
+  const sibling = dispersionSiblingPath(file);
+  const dispersion = sibling && existsSync(sibling) ? sibling : undefined;
+  if (kind !== 'velocity' && !dispersion) return undefined;
+  return buildModelInput(await loadKinematicMap(file, dispersion), kind).input;
 }
 
 /** Global Moran's I (rook, valid spaxels of the 40×40 crop; src/maps moranOfMap) of a survey galaxy. */
