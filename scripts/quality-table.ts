@@ -7,18 +7,10 @@
  */
 import { existsSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { STRESS_PRESETS } from '../src/survey/nuisance.ts';
 
 const out = process.argv[2] ?? 'runs/quality';
-const STRESS = [
-  'low-sn',
-  'large-psf',
-  'offset-centre',
-  'systemic-offset',
-  'hot-spaxels',
-  'small',
-  'large',
-  'flat',
-];
+const STRESS = STRESS_PRESETS;
 const FAMILIES = ['analytic', 'particle'] as const;
 const other = (f: string) => (f === 'analytic' ? 'particle' : 'analytic');
 
