@@ -1,6 +1,7 @@
 /**
  * Retraining from labels held in the index: galaxies classified with a dispersion plane carry the
- * λRe and ε measured at ingest, and the λRe–ε rule (van de Sande et al. 2021) labels them.
+ * λRe and ε measured at ingest, and a λRe–ε rule labels them (the fixture is built around van de Sande
+ * et al. 2021's boundary, so the tests name it; the default is Cappellari 2016).
  */
 
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -72,7 +73,7 @@ beforeAll(async () => {
 
 describe('labelsFromIndex', () => {
   it('labels measured galaxies by the λRe–ε rule, skipping the unmeasured and the borderline', async () => {
-    const { labels, borderline } = await labelsFromIndex(index);
+    const { labels, borderline } = await labelsFromIndex(index, 'vandesande2021');
     expect(borderline).toBe(2);
     expect(labels.size).toBe(36);
     maps.ids.forEach((id, i) => {
@@ -91,7 +92,7 @@ describe('retrain without a labels CSV', () => {
   it('trains on the index labels and compares with the champion on the same test split', async () => {
     const r = await retrain(
       { tf, backend, blobs, index },
-      { train: { ...DEMO_TRAIN, epochs: 2, seed: 3 }, inputKind: 'velocity' },
+      { train: { ...DEMO_TRAIN, epochs: 2, seed: 3 }, inputKind: 'velocity', rule: 'vandesande2021' },
     );
     expect(r.comparison.testSet.n).toBeGreaterThan(0);
     expect(r.comparison.champion?.version).toBe('v1');

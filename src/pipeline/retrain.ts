@@ -93,7 +93,7 @@ export interface RetrainOptions {
    * When absent, labels come from the index: {@link labelsFromIndex}.
    */
   labelsKey?: string;
-  /** The kinematic rule for index labels (default van de Sande et al. 2021, as the survey uses). */
+  /** The kinematic rule for index labels (default Cappellari 2016, as the mock surveys use). */
   rule?: RotatorRule;
   train?: Partial<TrainOptions>;
   /** The network input to train (default velocity+dispersion; maps without it are left out). */
@@ -149,7 +149,7 @@ export function parseLabels(text: string, key: string): Map<string, number> {
  */
 export async function labelsFromIndex(
   index: ResultIndex,
-  rule: RotatorRule = 'vandesande2021',
+  rule: RotatorRule = 'cappellari2016',
 ): Promise<{ labels: Map<string, number>; borderline: number }> {
   const labels = new Map<string, number>();
   let borderline = 0;
@@ -188,7 +188,7 @@ export async function retrain(deps: RetrainDeps, opts: RetrainOptions): Promise<
   } else {
     if (!deps.index)
       throw new RejectedInputError('labels from the index need the index; or give a labels CSV key');
-    const rule = opts.rule ?? 'vandesande2021';
+    const rule = opts.rule ?? 'cappellari2016';
     const fromIndex = await labelsFromIndex(deps.index, rule);
     labels = fromIndex.labels;
     source = `index (λRe–ε, ${rule})`;

@@ -34,7 +34,7 @@ export function register(program: Command): void {
     )
     .option(
       '--labels <key>',
-      'labels CSV in the bucket (e.g. labels/run-1.csv; columns catid,label); default: kinematic labels from the index (λRe–ε, van de Sande 2021) of galaxies with a dispersion map',
+      'labels CSV in the bucket (e.g. labels/run-1.csv; columns catid,label); default: kinematic labels from the index (λRe–ε, Cappellari 2016) of galaxies with a dispersion map',
     )
     .option('--home <dir>', 'embedded state folder', '.galspin')
     .option('--aws', 'use S3/SQS named by the GALSPIN_* environment')
