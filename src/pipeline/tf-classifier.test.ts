@@ -3,11 +3,13 @@
  * (the CPU default) and TensorFlow.js (what the GPU task serves with). Same model, same maps, same
  * MC-dropout seed.
  */
+
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import type * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { parseEnv, WorkerEnv } from '../config/env.ts';
+import { buildModelInput } from '../maps/model-input.ts';
 import { inputShapeOf } from '../model/attribution-forward.ts';
 import { initBackend } from '../model/backend.ts';
 import { temperatureOf } from '../model/calibration.ts';
@@ -15,6 +17,7 @@ import { predictMaps } from '../model/predict.ts';
 import { artifactsToModel, resolveModelDir } from '../model/store.ts';
 import { syntheticDataset } from '../model/synthetic-maps.ts';
 import { DEFAULT_MC_PASSES, DEFAULT_MC_SEED, predictiveUncertainty } from '../model/uncertainty.ts';
+import { planSurvey } from '../survey/index.ts';
 import type { Classification } from './classifier.ts';
 import { BlobModelRepository } from './model-repo.ts';
 import { MemoryBlobStore } from './testing/memory.ts';
@@ -47,16 +50,14 @@ beforeAll(async () => {
 }, 60_000);
 
 /** Maps the champion reads, whatever its input shape (the toy discs for a one-channel model). */
+/** Inputs the champion reads: velocity maps in km/s, or mock galaxies through the two-channel normalisation. */
 function mapsFor(n: number, seed: number): Float32Array[] {
-  const { size, shape } = inputShapeOf(champ);
-  const v = syntheticDataset(n, seed, 0.5).inputs;
-  if (shape[2] === 1) return v;
-  // Channel-agnostic fallback: the velocity plane repeated in every channel.
-  return v.map((x) => {
-    const out = new Float32Array(size);
-    for (let i = 0; i < x.length; i++) for (let c = 0; c < shape[2]; c++) out[i * shape[2] + c] = x[i];
-    return out;
-  });
+  const { shape } = inputShapeOf(champ);
+  if (shape[2] === 1) return syntheticDataset(n, seed, 0.5).inputs;
+  const out: Float32Array[] = [];
+  for (const g of planSurvey({ family: 'analytic', n, seed, slowFraction: 0.5, unknown: 0 }))
+    out.push(buildModelInput(g.galaxy, 'velocity+dispersion').input);
+  return out;
 }
 
 async function classifyWithReal(engine: 'onnx' | 'tfjs', maps: Float32Array[], mcPasses?: number) {
