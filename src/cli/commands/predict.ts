@@ -166,7 +166,11 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-p is P(fast), temperature-calibrated on the model's validation split. jsonl prints one line per galaxy:
+Each velocity file is paired with its dispersion file (given, or lying beside it); a galaxy without
+one goes to the store's velocity-only fallback model and its row says so (note, inputKind).
+p is P(fast) at the model's serving temperature (fitted on another generator family when the card
+says so, else on validation); a map unlike the training data is uncertain (outOfDistribution).
+jsonl prints one line per galaxy:
 {"file","galaxyId","probability","class"} plus uncertaintyMean/Std/Passes (--passes 0: none).
 The uncertainty is on the same calibrated scale: mean and standard deviation of σ(z/T) over
 ${DEFAULT_MC_PASSES} passes by default, dropout masks seeded by each map's own content, so a file gets
