@@ -7,7 +7,7 @@ import { writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { DEFAULT_THRESHOLDS } from '../config/index.ts';
-import { channelsOf, NORMALISATION_NOTE } from '../maps/model-input.ts';
+import { channelsOf, inputKindOfChannels, NORMALISATION_NOTE } from '../maps/model-input.ts';
 import { applyTemperature, expectedCalibrationError, fitTemperature } from './calibration.ts';
 import { historyCsv } from './callbacks.ts';
 import { codeVersion, type MetricsJson, modelCard, newModelVersion, PAPER_FIGURES } from './card.ts';
@@ -40,7 +40,9 @@ export async function trainAndSave(
   calibrateOn?: { source: string; inputs: Float32Array[]; labels: number[] },
 ): Promise<TrainRunResult> {
   const t0 = performance.now();
-  const inputKind = data.inputKind ?? 'velocity';
+  const side = options.model?.inputSize ?? 40;
+  const inputKind =
+    data.inputKind ?? inputKindOfChannels(data.inputs.length ? data.inputs[0].length / (side * side) : 1);
   const result = await trainClassifier(tf, data, {
     ...options,
     model: { ...options.model, inputChannels: channelsOf(inputKind) },
