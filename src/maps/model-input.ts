@@ -41,6 +41,16 @@ export function inputKindOfChannels(channels: number): InputKind {
   throw new RangeError(`no input kind has ${channels} channels`);
 }
 
+/**
+ * The input kind a model reads: metrics.json `inputKind` when it names one, else its input channels
+ * (a model from before the two-channel input reads the paper's velocity map).
+ */
+export function inputKindFrom(metrics: Record<string, unknown> | undefined, channels = 1): InputKind {
+  const declared = (metrics as { inputKind?: unknown } | undefined)?.inputKind;
+  if (declared === 'velocity' || declared === 'velocity+dispersion') return declared;
+  return inputKindOfChannels(channels);
+}
+
 /** How the two-channel input was normalised (recorded in map metadata and model cards). */
 export interface InputNormalisation {
   /** Subtracted from V, km/s. */

@@ -17,9 +17,11 @@
  * The one exception is a store with no champion at all: the first model becomes the champion
  * (nothing can be demoted), demo or not, and a later challenger must beat it by rule 3.
  */
+
+import { type InputKind, inputKindFrom } from '../maps/model-input.ts';
 import { TABLE1_CONFIG } from './network.ts';
 
-export type InputKind = 'velocity' | 'velocity+dispersion';
+export type { InputKind };
 
 /** Fewest benchmark galaxies a promotion may rest on. */
 export const MIN_BENCHMARK_GALAXIES = 500;
@@ -94,8 +96,7 @@ export function demoReasons(metrics: Record<string, unknown> | undefined): strin
 
 /** metrics.json `inputKind`; a model without it reads the paper's velocity map. */
 export function inputKindOf(metrics: Record<string, unknown> | undefined): InputKind {
-  const k = (metrics as { inputKind?: unknown } | undefined)?.inputKind;
-  return k === 'velocity+dispersion' ? 'velocity+dispersion' : 'velocity';
+  return inputKindFrom(metrics);
 }
 
 export interface Contender {

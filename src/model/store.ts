@@ -11,7 +11,7 @@
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { type InputKind, inputKindOfChannels } from '../maps/model-input.ts';
+import { type InputKind, inputKindFrom } from '../maps/model-input.ts';
 
 export interface ModelArtifacts {
   /** model.json as TensorFlow.js writes it (modelTopology, weightsManifest, format, …). */
@@ -35,13 +35,11 @@ export class ModelStoreError extends Error {
 
 const VERSION_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
 /** Refuse absurd model files (Table 1 is 2.3 MB of weights). */
-/** The input kind a model reads: metrics.json `inputKind`, else its input channels. */
+/** The input kind a model reads: metrics.json `inputKind`, else the channels of its input layer. */
 export function modelInputKind(artifacts: ModelArtifacts): InputKind {
-  const declared = (artifacts.metrics as { inputKind?: unknown } | undefined)?.inputKind;
-  if (declared === 'velocity' || declared === 'velocity+dispersion') return declared;
   const topology = JSON.stringify(artifacts.modelJson ?? {});
   const shape = /"batch_input_shape":\[null,\d+,\d+,(\d+)\]/.exec(topology);
-  return inputKindOfChannels(shape ? Number(shape[1]) : 1);
+  return inputKindFrom(artifacts.metrics, shape ? Number(shape[1]) : 1);
 }
 
 export const MAX_WEIGHTS_BYTES = 512 * 1024 * 1024;

@@ -18,7 +18,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { type ClassifyMessageInput, LIMITS, PREFIX } from '../config/index.ts';
-import { DEFAULT_INPUT_KIND, type InputKind } from '../maps/model-input.ts';
+import { DEFAULT_INPUT_KIND, type InputKind, inputKindFrom } from '../maps/model-input.ts';
 import { classifyRotator, isBorderline, type RotatorRule } from '../maps/rules.ts';
 import { inputShapeOf, logitsOf, stackInputs } from '../model/attribution-forward.ts';
 import type { Backend } from '../model/backend.ts';
@@ -28,7 +28,6 @@ import {
   type Contender,
   decidePromotion,
   demoReasons,
-  inputKindOf,
   MIN_BENCHMARK_GALAXIES,
   type PromotionDecision,
 } from '../model/promotion.ts';
@@ -307,8 +306,7 @@ export async function retrain(deps: RetrainDeps, opts: RetrainOptions): Promise<
 
 /** The input kind of a model: its metrics' `inputKind`, else its input channels (1 velocity). */
 function kindOfModel(model: tfjs.LayersModel, metrics: Record<string, unknown> | undefined): InputKind {
-  if ((metrics as { inputKind?: unknown } | undefined)?.inputKind !== undefined) return inputKindOf(metrics);
-  return inputShapeOf(model).shape[2] === 2 ? 'velocity+dispersion' : 'velocity';
+  return inputKindFrom(metrics, inputShapeOf(model).shape[2]);
 }
 
 function sameInputShape(a: tfjs.LayersModel, b: tfjs.LayersModel): boolean {
