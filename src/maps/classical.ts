@@ -9,8 +9,9 @@
  * the SAMI measurement inside the Re ellipse.
  */
 
-import { type Ellipse, ellipticalRadii } from './geometry.ts';
+import type { Ellipse } from './geometry.ts';
 import { measureKinematics } from './lambdaR.ts';
+import { halfLightRadius, momentEllipse } from './photometry.ts';
 import { cleanKinematics } from './quality.ts';
 import { classifyRotator, type RotatorRule } from './rules.ts';
 import type { KinematicMap } from './types.ts';
@@ -127,71 +128,6 @@ function photometricPlane(map: KinematicMap, clean: Uint8Array): { flux: Float64
   return { flux, use: filled };
 }
 
-/** Flux second moments of the spaxels with `use`, inside the ellipse `aperture` of semi-major `aPx` when given. */
-function moments(
-  flux: Float64Array,
-  use: Uint8Array,
-  width: number,
-  height: number,
-  aperture?: { e: Ellipse; aPx: number },
-  psfVarPx = 0,
-): Ellipse | undefined {
-  const radii = aperture ? ellipticalRadii(width, height, aperture.e) : undefined;
-  let s = 0;
-  let sx = 0;
-  let sy = 0;
-  let sxx = 0;
-  let syy = 0;
-  let sxy = 0;
-  for (let r = 0; r < height; r++) {
-    for (let c = 0; c < width; c++) {
-      const i = r * width + c;
-      if (!use[i] || (radii && aperture && radii[i] > aperture.aPx)) continue;
-      const f = flux[i];
-      s += f;
-      sx += f * c;
-      sy += f * r;
-      sxx += f * c * c;
-      syy += f * r * r;
-      sxy += f * c * r;
-    }
-  }
-  if (!(s > 0)) return undefined;
-  const xc = sx / s;
-  const yc = sy / s;
-  // an isotropic Gaussian PSF adds its variance to both axes of the (untruncated) second moments
-  const mxx = sxx / s - xc * xc - psfVarPx;
-  const myy = syy / s - yc * yc - psfVarPx;
-  const mxy = sxy / s - xc * yc;
-  const root = Math.sqrt((mxx - myy) ** 2 + 4 * mxy * mxy);
-  const major = (mxx + myy + root) / 2;
-  const minor = Math.min(Math.max((mxx + myy - root) / 2, 0.04 * major), major);
-  const ellipticity = major > 0 ? 1 - Math.sqrt(minor / major) : 0;
-  const theta = 0.5 * Math.atan2(2 * mxy, mxx - myy);
-  let paDeg = (Math.atan2(-Math.cos(theta), Math.sin(theta)) * 180) / Math.PI;
-  paDeg = ((paDeg % 180) + 180) % 180;
-  return { xc, yc, ellipticity, paDeg };
-}
-
-/** Semi-major axis (pixels) of the ellipse `e` that holds half the flux of the `use` spaxels. */
-function halfLight(flux: Float64Array, use: Uint8Array, width: number, height: number, e: Ellipse): number {
-  const radii = ellipticalRadii(width, height, e);
-  const idx: number[] = [];
-  let total = 0;
-  for (let i = 0; i < use.length; i++) {
-    if (!use[i]) continue;
-    idx.push(i);
-    total += flux[i];
-  }
-  idx.sort((a, b) => radii[a] - radii[b]);
-  let acc = 0;
-  for (const i of idx) {
-    acc += flux[i];
-    if (acc >= total / 2) return radii[i];
-  }
-  return 0;
-}
-
 /**
  * λRe, εe and the fast/slow class of one galaxy.
  *
@@ -216,19 +152,24 @@ export function measureSpinEllipticity(
   const { width, height } = map;
   const clean = cleanKinematics(map);
   const { flux, use } = photometricPlane(map, clean.valid);
-  let e = moments(flux, use, width, height);
+  // ε is floored at 0.8 (minor moment ≥ 0.04 × major): the PSF term may leave a negative minor moment.
+  const inside = (ellipse: Ellipse, a: number) => ({
+    aperture: { ellipse, radiusPx: 2.5 * a },
+    minorFloor: 0.04,
+  });
+  let e = momentEllipse(flux, width, height, use, { minorFloor: 0.04 });
   if (!e)
     return { ok: false, reason: 'no usable flux or footprint for the photometry', rejected: clean.rejected };
-  let a = halfLight(flux, use, width, height, e);
+  let a = halfLightRadius(flux, width, height, e, use);
   for (let it = 0; it < 3 && a > 0; it++) {
-    const next = moments(flux, use, width, height, { e, aPx: 2.5 * a });
+    const next = momentEllipse(flux, width, height, use, inside(e, a));
     if (!next) break;
     e = next;
-    a = halfLight(flux, use, width, height, e);
+    a = halfLightRadius(flux, width, height, e, use);
   }
   const psfSigmaPx = (opts.psfFwhmArcsec ?? DEFAULT_PSF_FWHM_ARCSEC) / 2.3548 / map.pixelScaleArcsec;
   if (psfSigmaPx > 0 && a > 0) {
-    const corrected = moments(flux, use, width, height, { e, aPx: 2.5 * a }, psfSigmaPx ** 2);
+    const corrected = momentEllipse(flux, width, height, use, { ...inside(e, a), psfVarPx: psfSigmaPx ** 2 });
     if (corrected) e = { ...corrected, xc: e.xc, yc: e.yc };
   }
   if (!(a > 0)) return { ok: false, reason: 'no half-light radius on the map', rejected: clean.rejected };
