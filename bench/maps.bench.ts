@@ -16,8 +16,8 @@ import { loadKinematicMapFromFits } from '../src/maps/load.ts';
 import { moransI } from '../src/maps/moran.ts';
 import { preprocessMap } from '../src/maps/preprocess.ts';
 import { deriveSeed, mulberry32 } from '../src/maps/random.ts';
-import { drawGalaxyParams } from '../src/survey/kinds.ts';
-import { simulateGalaxy } from '../src/survey/simulate.ts';
+import { drawGalaxyParams } from '../src/survey/analytic/kinds.ts';
+import { simulateGalaxy } from '../src/survey/analytic/simulate.ts';
 
 const FIXTURES = join(import.meta.dirname, '../test/fixtures/fits');
 

@@ -1,6 +1,14 @@
 /** Seeded synthetic SAMI DR3-like surveys: generator families, nuisance, FITS products, labels, audit. */
 export { analyticFamily } from './analytic/index.ts';
 export {
+  drawGalaxyParams,
+  GALAXY_KINDS,
+  type GalaxyKind,
+  type GalaxyParams,
+  SLOW_KIND_WEIGHTS,
+} from './analytic/kinds.ts';
+export { type AnalyticGalaxy, SAMI_GRID, simulateGalaxy } from './analytic/simulate.ts';
+export {
   AUDIT_FEATURES,
   type AuditFeatures,
   type AuditResult,
@@ -42,13 +50,6 @@ export {
   type SurveyOptions,
   type SurveySummary,
 } from './generate.ts';
-export {
-  drawGalaxyParams,
-  GALAXY_KINDS,
-  type GalaxyKind,
-  type GalaxyParams,
-  SLOW_KIND_WEIGHTS,
-} from './kinds.ts';
 export { type GalaxyMeasurement, LABEL_RULE, measureGalaxy, qualityMask } from './measure.ts';
 export {
   applySurveyDefects,
@@ -59,4 +60,3 @@ export {
   type StressPreset,
 } from './nuisance.ts';
 export { encodeDispersionFile, encodeVelocityFile, samiFileNames } from './samiFits.ts';
-export { type AnalyticGalaxy, SAMI_GRID, type SimulatedGalaxy, simulateGalaxy } from './simulate.ts';
