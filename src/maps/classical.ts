@@ -12,7 +12,7 @@
 import type { Ellipse } from './geometry.ts';
 import { measureKinematics } from './lambdaR.ts';
 import { halfLightRadius, momentEllipse } from './photometry.ts';
-import { cleanKinematics } from './quality.ts';
+import { type CleanKinematics, cleanKinematics } from './quality.ts';
 import { classifyRotator, type RotatorRule } from './rules.ts';
 import type { KinematicMap } from './types.ts';
 
@@ -32,6 +32,8 @@ export interface SpinEllipticityOptions {
    * ε is taken; default {@link DEFAULT_PSF_FWHM_ARCSEC}; 0 turns the correction off.
    */
   psfFwhmArcsec?: number;
+  /** {@link cleanKinematics} of this map when the caller already has it (ingest also builds the network input from it). */
+  clean?: CleanKinematics;
 }
 
 /**
@@ -150,7 +152,7 @@ export function measureSpinEllipticity(
   const minSpaxels = opts.minSpaxels ?? 20;
   if (!map.dispersion) return { ok: false, reason: 'no stellar velocity dispersion plane: λRe needs σ' };
   const { width, height } = map;
-  const clean = cleanKinematics(map);
+  const clean = opts.clean ?? cleanKinematics(map);
   const { flux, use } = photometricPlane(map, clean.valid);
   // ε is floored at 0.8 (minor moment ≥ 0.04 × major): the PSF term may leave a negative minor moment.
   const inside = (ellipse: Ellipse, a: number) => ({

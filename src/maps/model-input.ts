@@ -18,7 +18,7 @@
  */
 
 import { MAP_SIZE, preprocessMap } from './preprocess.ts';
-import { cleanKinematics } from './quality.ts';
+import { type CleanKinematics, cleanKinematics } from './quality.ts';
 import { type KinematicMap, MapError } from './types.ts';
 
 export type InputKind = 'velocity' | 'velocity+dispersion';
@@ -91,14 +91,20 @@ const clip = (x: number, lo: number, hi: number) => Math.min(hi, Math.max(lo, x)
  * The model input of one galaxy. MapError (naming the file) when the kind needs a dispersion plane
  * the map lacks, or when no spaxel survives the cuts.
  */
-export function buildModelInput(map: KinematicMap, kind: InputKind, size = MAP_SIZE): ModelInput {
+export function buildModelInput(
+  map: KinematicMap,
+  kind: InputKind,
+  size = MAP_SIZE,
+  /** {@link cleanKinematics} of this map, when the caller already has it. */
+  known?: CleanKinematics,
+): ModelInput {
   if (kind === 'velocity') {
     const p = preprocessMap(map, size);
     return { kind, size, channels: 1, input: p.input, valid: p.valid };
   }
   if (!map.dispersion)
     throw new MapError(map.source.velocityFile, 'no dispersion map: the velocity+dispersion model needs one');
-  const clean = cleanKinematics(map);
+  const clean = known ?? cleanKinematics(map);
   const velocity = Float64Array.from(map.velocity, (v) => v - clean.systemicKms);
   const p = preprocessMap({ ...map, velocity, valid: clean.valid }, size);
   const sigma = p.channels?.dispersion;

@@ -8,6 +8,7 @@ import { dirname, join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { loadKinematicMap } from '../maps/load.ts';
 import { buildModelInput, type InputKind } from '../maps/model-input.ts';
+import { cleanKinematics } from '../maps/quality.ts';
 import { classifyRotator, ROTATOR_RULES, type RotatorRule } from '../maps/rules.ts';
 import { measureMapScience } from '../pipeline/science.ts';
 import { readCatalogue } from '../survey/catalogue.ts';
@@ -62,9 +63,12 @@ export async function loadSurveyMaps(
     out.ids.push(row.catid);
     out.labels.push(row.label === 'fast' ? 1 : 0);
     out.kinds.push(row.kind);
+    const clean = cleanKinematics(map);
     out.inputs.velocity.push(buildModelInput(map, 'velocity').input);
-    out.inputs['velocity+dispersion'].push(buildModelInput(map, 'velocity+dispersion').input);
-    const s = measureMapScience(map);
+    out.inputs['velocity+dispersion'].push(
+      buildModelInput(map, 'velocity+dispersion', undefined, clean).input,
+    );
+    const s = measureMapScience(map, clean);
     out.ruleFast.push(
       s.lambdaRe !== undefined && s.ellipticity !== undefined
         ? classifyRotator(s.lambdaRe, s.ellipticity, rule) === 'fast'

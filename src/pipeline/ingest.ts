@@ -15,6 +15,7 @@ import {
 import { type FitsFile, parseFits } from '../fits/index.ts';
 import { type KinematicMap, loadKinematicMapFromFits, MapError, preprocessMap } from '../maps/index.ts';
 import { buildModelInput, type ModelInput } from '../maps/model-input.ts';
+import { type CleanKinematics, cleanKinematics } from '../maps/quality.ts';
 import type { BlobStore, ResultIndex, WorkQueue } from '../ports.ts';
 import { isPermanentInputError, oneLine, RejectedInputError } from './errors.ts';
 import { dispersionSibling, identifyObject, isFitsKey, keys, velocitySibling } from './keys.ts';
@@ -146,8 +147,10 @@ export async function ingestObject(
     if (dispersion && !map.dispersion) map = loadKinematicMapFromFits(fits);
     const galaxyId = sanitiseGalaxyId(map.galaxyId || id.galaxyId);
     const pre = preprocessMap(map);
-    const kinematics = twoChannelInput(map, log);
-    const science = measureMapScience(map);
+    // Cleaning (quality cuts, hot spaxels, systemic V) is the costly step: once for both uses.
+    const clean = map.dispersion ? cleanKinematics(map) : undefined;
+    const kinematics = twoChannelInput(map, clean, log);
+    const science = measureMapScience(map, clean);
     if (science.nValid === 0) throw new RejectedInputError(`${key}: velocity map has no valid spaxels`);
 
     const provenance: Provenance = {
@@ -211,10 +214,14 @@ export async function ingestObject(
  * map whose spaxels all fail the quality cuts keeps only the velocity input (the worker then uses
  * the velocity-only fallback and says so), rather than losing the galaxy.
  */
-function twoChannelInput(map: KinematicMap, log: PipelineLogger): ModelInput | undefined {
+function twoChannelInput(
+  map: KinematicMap,
+  clean: CleanKinematics | undefined,
+  log: PipelineLogger,
+): ModelInput | undefined {
   if (!map.dispersion) return undefined;
   try {
-    return buildModelInput(map, 'velocity+dispersion');
+    return buildModelInput(map, 'velocity+dispersion', undefined, clean);
   } catch (err) {
     if (!(err instanceof MapError)) throw err;
     log.warn('no velocity+dispersion input', { file: map.source.velocityFile, reason: oneLine(err) });

@@ -6,6 +6,7 @@
 
 import { measureSpinEllipticity } from '../maps/classical.ts';
 import { moransI } from '../maps/moran.ts';
+import type { CleanKinematics } from '../maps/quality.ts';
 import type { KinematicMap } from '../maps/types.ts';
 import type { MapScience } from './map-codec.ts';
 
@@ -20,7 +21,7 @@ import type { MapScience } from './map-codec.ts';
  * velocity, moment ellipse corrected for the PSF, λ_Re (Emsellem et al. 2007 eq. 6) inside the
  * half-light ellipse scaled to approximate Re, class by Cappellari 2016.
  */
-export function measureMapScience(map: KinematicMap): MapScience {
+export function measureMapScience(map: KinematicMap, clean?: CleanKinematics): MapScience {
   let nValid = 0;
   for (let i = 0; i < map.valid.length; i++) nValid += map.valid[i] ? 1 : 0;
   const moran = nValid >= 3 ? moransI(map.velocity, map.valid, map.width, map.height) : undefined;
@@ -28,7 +29,7 @@ export function measureMapScience(map: KinematicMap): MapScience {
   const z = moran && Number.isFinite(moran.z) ? moran.z : null;
   const out: MapScience = { moransI: I, moransZ: z, nValid };
   if (!map.dispersion) return out;
-  const m = measureSpinEllipticity(map);
+  const m = measureSpinEllipticity(map, { clean });
   if (!m.ok) return m.rejected ? { ...out, rejected: m.rejected } : out;
   return {
     ...out,
