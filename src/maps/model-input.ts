@@ -7,7 +7,8 @@
  *   eq. 6). Normalised so that what the network sees carries no nuisance that λR does not:
  *   1. spaxels that fail SAMI DR3's quality cuts or are outliers against their neighbours (hot
  *      spaxels) are masked (./quality.ts);
- *   2. the systemic velocity (flux-weighted median of V in the centre) is subtracted, so a wrong
+ *   2. the systemic velocity (./quality.ts systemicVelocity: a flux-weighted Hodges–Lehmann median of V
+ *      inside the half-light ellipse) is subtracted, so a wrong
  *      redshift does not look like rotation;
  *   3. V and σ are divided by one per-map scale S, the median over the valid crop of √(V² + σ²).
  *      λR, V/σ and the rotator class are invariant under V, σ → kV, kσ, so the input is too; the
@@ -74,8 +75,9 @@ export interface ModelInput {
 
 /** A one-line description of the normalisation, for model cards. */
 export const NORMALISATION_NOTE =
-  'velocity+dispersion: SAMI DR3 quality cuts and 5×5 outlier rejection; V minus the flux-weighted ' +
-  'median V of the centre; V and σ divided by S = median √(V²+σ²) over the valid 40×40 crop; ' +
+  'velocity+dispersion: SAMI DR3 quality cuts and 5×5 local-plane outlier rejection; V minus the ' +
+  'systemic velocity (flux-weighted Hodges–Lehmann median of V inside the half-light ellipse); V and σ ' +
+  'divided by S = median √(V²+σ²) over the valid 40×40 crop; ' +
   `clipped to ±${CLIP}; masked spaxels 0. velocity: km/s, NaN → 0 (Chegeni et al. 2025).`;
 
 function median(values: number[]): number {
