@@ -40,13 +40,12 @@ export async function trainAndSave(
   calibrateOn?: { source: string; inputs: Float32Array[]; labels: number[] },
 ): Promise<TrainRunResult> {
   const t0 = performance.now();
-  const side = options.model?.inputSize ?? 40;
-  const inputKind =
-    data.inputKind ?? inputKindOfChannels(data.inputs.length ? data.inputs[0].length / (side * side) : 1);
+  // The network's input channels follow the data (trainClassifier); a named kind must agree with them.
   const result = await trainClassifier(tf, data, {
     ...options,
-    model: { ...options.model, inputChannels: channelsOf(inputKind) },
+    model: { ...options.model, ...(data.inputKind ? { inputChannels: channelsOf(data.inputKind) } : {}) },
   });
+  const inputKind = inputKindOfChannels(result.config.inputChannels);
   const seconds = (performance.now() - t0) / 1000;
   const test = evaluateModel(tf, result.model, result.test, result.validation, result.config.inputSize);
   const code = codeVersion();
