@@ -76,7 +76,16 @@ function row(label: string, fam: string, survey: string): void {
   });
 }
 
-lines.push('## Cross-generator validation (headline)', '', header, rule);
+lines.push(
+  '## Cross-generator validation (headline)',
+  '',
+  'Accuracy, precision and AUC use no data of the judged family. The ECE and confident columns use the',
+  "serving temperature, fitted on the judged family's training survey (other seeds; never its test or",
+  'stress surveys): within one family validation is separable and its temperature says nothing.',
+  '',
+  header,
+  rule,
+);
 for (const fam of FAMILIES) row(`**${fam} → ${other(fam)}** (fresh survey)`, fam, `${other(fam)}-test`);
 for (const fam of [championFamily, other(championFamily)]) {
   if (!STRESS.some((s) => evalOf(`${fam}-velocity-dispersion`, `${other(fam)}-stress-${s}`))) continue;
