@@ -135,12 +135,3 @@ export function buildModelInput(
     normalisation: { systemicKms: clean.systemicKms, scaleKms, rejected: clean.rejected },
   };
 }
-
-/** The velocity channel of an input of any kind (for figures and Moran's I of what the model saw). */
-export function velocityChannel(input: Float32Array, size: number): Float32Array {
-  const channels = input.length / (size * size);
-  if (channels === 1) return input;
-  const out = new Float32Array(size * size);
-  for (let i = 0; i < out.length; i++) out[i] = input[i * channels];
-  return out;
-}
