@@ -4,6 +4,7 @@ import { register as registerAudit } from './commands/audit.ts';
 import { register as registerEvaluate } from './commands/evaluate.ts';
 import { register as registerExplain } from './commands/explain.ts';
 import { register as registerInspect } from './commands/inspect.ts';
+import { register as registerModels } from './commands/models.ts';
 import { register as registerMoran } from './commands/moran.ts';
 import { register as registerPredict } from './commands/predict.ts';
 import { register as registerQuery } from './commands/query.ts';
@@ -33,6 +34,7 @@ const SUMMARIES: Record<string, string> = {
   report: 'static HTML report with the figures',
   redrive: 'move dead letters back to their queue',
   retrain: 'retrain now (locally or as an ECS task)',
+  models: "push a champion into the pipeline's model store",
 };
 
 /** Builds the `galspin` program. Each subcommand lives in its own module under ./commands. */
@@ -67,6 +69,7 @@ Examples:
     registerReport,
     registerRedrive,
     registerRetrain,
+    registerModels,
     registerAudit,
   ]) {
     register(program);
