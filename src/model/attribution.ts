@@ -6,8 +6,10 @@
  *                             for the two-channel model — logit units, row-major (NumPy: np.load)
  *   <out>/<galaxyId>.ig.fits  primary image BITPIX −32, the per-spaxel sum over channels (completeness
  *                             holds for the sum), same orientation as the input map
- *                             (FITS row r, column c = map row r, column c), provenance in the header
- *   <out>/<galaxyId>.ig.png   diverging heatmap centred at zero (red → fast, blue → slow, grey masked)
+ *                             (FITS row r, column c = map row r, column c), the input's celestial WCS
+ *                             moved to the crop, BUNIT '' (dimensionless), provenance in the header
+ *   <out>/<galaxyId>.ig.png   diverging heatmap centred at zero (red → fast, blue → slow, grey masked),
+ *                             row 0 at the bottom: the FITS as ds9 shows it
  *   <out>/explain.json        one summary row per map
  *
  * A positive attribution pushes the decision towards "fast rotator".
@@ -15,10 +17,11 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { writeFits } from '../fits/index.ts';
+import { readFitsFile, writeFits } from '../fits/index.ts';
+import { attributionPng } from '../formats/heatmap.ts';
+import { writeNpyFloat32 } from '../formats/npy.ts';
+import { celestialHdu, croppedWcs, type HeaderCards } from '../formats/wcs.ts';
 import type { PreprocessedMap } from '../maps/index.ts';
-import { attributionPng } from '../pipeline/heatmap.ts';
-import { writeNpyFloat32 } from '../pipeline/npy.ts';
 import type { Tf } from './attribution-forward.ts';
 import { IG_DEFAULTS, type IgOptions, integratedGradients } from './ig.ts';
 
@@ -75,7 +78,13 @@ export function safeName(galaxyId: string): string {
 export function attributionFits(
   attribution: Float32Array,
   size: number,
-  meta: { galaxyId: string; row: Omit<ExplainRow, 'outputs' | 'file' | 'galaxyId'>; modelVersion?: string },
+  meta: {
+    galaxyId: string;
+    row: Omit<ExplainRow, 'outputs' | 'file' | 'galaxyId'>;
+    modelVersion?: string;
+    /** The input's celestial WCS moved to the attribution grid (src/formats/wcs.ts). */
+    wcs?: HeaderCards;
+  },
 ): Uint8Array {
   const r = meta.row;
   return writeFits([
@@ -86,7 +95,11 @@ export function attributionFits(
       extname: 'IG',
       header: {
         IGREF: { value: 'Sundararajan et al. 2017', comment: 'Integrated Gradients, arXiv:1703.01365' },
-        BUNIT: { value: 'logit', comment: 'attribution units: model logit' },
+        // IG of a logit is dimensionless; '' is the unit string astropy (CCDData) reads as such.
+        BUNIT: { value: '', comment: 'dimensionless: IG of the model logit' },
+        BTYPE: { value: 'IG attribution', comment: 'Integrated Gradients of the logit per spaxel' },
+        IGTARGET: { value: 'logit', comment: 'F in IG: the model logit (not P)' },
+        ...meta.wcs,
         CATID: { value: meta.galaxyId, comment: 'galaxy id' },
         MODELVER: { value: meta.modelVersion ?? 'unknown', comment: 'model version' },
         BASELINE: { value: 'zero', comment: 'IG baseline x0 = 0' },
@@ -100,6 +113,19 @@ export function attributionFits(
       },
     },
   ]);
+}
+
+/**
+ * The celestial WCS of the input file on the attribution's grid, so that ds9 and astropy place the
+ * attribution on the sky; none when the file has none or cannot be read again.
+ */
+async function inputWcs(file: string, size: number): Promise<HeaderCards | undefined> {
+  try {
+    const hdu = celestialHdu(await readFitsFile(file));
+    return hdu ? croppedWcs(hdu.header, hdu.naxis[0], hdu.naxis[1], size) : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 /** Runs IG over all maps and writes the files; returns one row per map, in input order. */
@@ -167,6 +193,7 @@ export async function explainMaps(
             galaxyId: map.galaxyId,
             row,
             modelVersion: opts.modelVersion,
+            wcs: await inputWcs(file, map.size),
           }),
         );
         row.outputs.push(`${stem}.fits`);

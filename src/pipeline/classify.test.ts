@@ -1,10 +1,10 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { readNpyFloat32 } from '../formats/npy.ts';
 import { initBackend } from '../model/backend.ts';
 import { buildModel } from '../model/network.ts';
 import { fitOod } from '../model/ood.ts';
 import { BlobModelRepository } from './model-repo.ts';
-import { readNpyFloat32 } from './npy.ts';
 import { MemoryBlobStore, MemoryIndex, MemoryQueue } from './testing/memory.ts';
 import { putStoredMap } from './testing/stored-map.ts';
 import { RepositoryClassifierSource } from './tf-classifier.ts';

@@ -5,15 +5,15 @@
  * messages only after this resolves, so a crash anywhere redelivers and the upserts absorb repeats.
  */
 import { type ClassifyMessage, parseClassifyMessage, type ResultRow } from '../config/index.ts';
+import { attributionPng } from '../formats/heatmap.ts';
+import { writeNpyFloat32 } from '../formats/npy.ts';
 import { spaxelAttribution } from '../model/attribution.ts';
 import type { BlobStore, QueueMessage, ResultIndex } from '../ports.ts';
 import type { Classification, Classifier, ClassifierSource } from './classifier.ts';
 import { isPermanentInputError, ModelNotFoundError, NoChampionError, oneLine } from './errors.ts';
-import { attributionPng } from './heatmap.ts';
 import { keys } from './keys.ts';
 import { type PipelineLogger, silentLogger } from './logger.ts';
 import { decodeStoredMap, inputOf, type StoredMap } from './map-codec.ts';
-import { writeNpyFloat32 } from './npy.ts';
 
 export interface ClassifyDeps {
   blobs: BlobStore;

@@ -1,8 +1,8 @@
 /** Test support: loads the committed report fixtures in test/fixtures/report (see make-fixtures.ts there). */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
+import { parseNpy } from '../formats/npy.ts';
 import { type Metrics, parseMetrics } from './metrics.ts';
-import { parseNpy } from './npy.ts';
 import { parseResults, type ReportRow } from './sources.ts';
 
 export const FIXTURE_DIR = fileURLToPath(new URL('../../test/fixtures/report/', import.meta.url));

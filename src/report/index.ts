@@ -3,7 +3,8 @@
  * `galspin run` call; each figure function takes one data input and returns PNG (+ SVG) bytes.
  */
 
-export { type Colormap, DIVERGING, VELOCITY } from './colormap.ts';
+export { type Colormap, DIVERGING } from '../formats/colormap.ts';
+export { colourBarPng, mapToPng } from '../formats/raster.ts';
 export { type AttributionItem, attributionPanelsFigure } from './figures/attribution-panels.ts';
 export { confusionMatrixFigure } from './figures/confusion-matrix.ts';
 export {
@@ -23,7 +24,6 @@ export {
   unknownProbabilityFigure,
 } from './figures/unknown-probabilities.ts';
 export { type Metrics, MetricsError, parseMetrics, readMetrics } from './metrics.ts';
-export { colourBarPng, mapToPng } from './raster.ts';
 export { type Figure, FigureError } from './render.ts';
 export { type ReportResult, resolveReportModelDir, type WriteReportOptions, writeReport } from './report.ts';
 export { ReportInputError } from './sources.ts';

@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { writeNpy } from '../formats/npy.ts';
 import { FIXTURE_DIR } from './fixtures.ts';
-import { writeNpy } from './npy.ts';
 import {
   loadAttribution,
   loadVelocityMap,

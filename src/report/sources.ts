@@ -14,8 +14,8 @@ import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { LIMITS } from '../config/index.ts';
+import { parseNpy } from '../formats/npy.ts';
 import type { InputKind } from '../maps/model-input.ts';
-import { parseNpy } from './npy.ts';
 
 export type ReportLabel = 'fast' | 'slow' | 'unknown';
 

@@ -5,11 +5,11 @@ import { decode } from 'fast-png';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
 import { runGalspin } from '../../../test/support/run-cli.ts';
 import { parseFits } from '../../fits/index.ts';
+import { readNpyFloat32 } from '../../formats/npy.ts';
 import { loadKinematicMap, preprocessMap } from '../../maps/index.ts';
 import { buildToyModel } from '../../model/attribution-testkit.ts';
 import { initBackend } from '../../model/backend.ts';
 import { modelToArtifacts, writeModelDir } from '../../model/store.ts';
-import { readNpyFloat32 } from '../../pipeline/npy.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/fits');
 const SAMI = join(FIXTURES, '105420_stellar-velocity_default_two-moment.fits');

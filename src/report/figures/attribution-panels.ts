@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { DIVERGING, symmetricLimit, VELOCITY } from '../colormap.ts';
+import { DIVERGING, symmetricLimit } from '../../formats/colormap.ts';
 import { type Figure, FigureError, renderFigure } from '../render.ts';
 import { colourBarSpec, mapImageSpec } from './map-panel.ts';
 
@@ -21,7 +21,7 @@ export interface AttributionItem {
 const SIZE = 170;
 
 /**
- * Figure 8: for each galaxy, its velocity map (SAURON colormap, ±max|v|, km/s) beside its Integrated
+ * Figure 8: for each galaxy, its velocity map (diverging RdBu_r colormap, ±max|v|, km/s) beside its Integrated
  * Gradients map on a diverging colormap centred at zero (blue negative = evidence for slow, red
  * positive = evidence for fast, white = no contribution), each with a colour bar.
  */
@@ -62,9 +62,9 @@ export async function attributionPanelsFigure(items: readonly AttributionItem[])
               values: it.velocity,
               valid: it.valid,
             },
-            { cmap: VELOCITY, vmin: -vlim, vmax: vlim, size: SIZE },
+            { cmap: DIVERGING, vmin: -vlim, vmax: vlim, size: SIZE },
           ),
-          colourBarSpec({ cmap: VELOCITY, vmin: -vlim, vmax: vlim, height: SIZE, title: 'v (km/s)' }),
+          colourBarSpec({ cmap: DIVERGING, vmin: -vlim, vmax: vlim, height: SIZE, title: 'v (km/s)' }),
         ),
         group(
           { text: 'Integrated Gradients', subtitle: 'red → fast, blue → slow, white = 0' },

@@ -2,8 +2,8 @@
  * Vega-Lite building blocks for raster maps: a map image (fast-png, embedded as a data URL) and a
  * matplotlib-style colour bar (the same ramp as a raster strip, with a quantitative axis beside it).
  */
-import type { Colormap } from '../colormap.ts';
-import { colourBarPng, mapToPng, pngDataUrl } from '../raster.ts';
+import type { Colormap } from '../../formats/colormap.ts';
+import { colourBarPng, mapToPng, pngDataUrl } from '../../formats/raster.ts';
 
 /** A 2-D map to draw: row-major values (r*width + c), FITS orientation (row 0 at the bottom). */
 export interface MapImage {

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { symmetricLimit, VELOCITY } from '../colormap.ts';
+import { DIVERGING, symmetricLimit } from '../../formats/colormap.ts';
 import { type Figure, FigureError, renderFigure } from '../render.ts';
 import { colourBarSpec, type MapImage, mapImageSpec } from './map-panel.ts';
 
@@ -22,7 +22,7 @@ const COLUMNS = 6;
 
 /**
  * Figure 4: galleries of misclassified velocity maps (false positives: true slow called fast;
- * false negatives: true fast called slow), SAURON colormap, each map scaled to its own ±max|v|
+ * false negatives: true fast called slow), diverging RdBu_r colormap, each map scaled to its own ±max|v|
  * (99th percentile) so the pattern, not the amplitude, is compared; one shared colour bar in v/max|v|.
  */
 export async function misclassifiedGalleryFigure(input: GalleryInput): Promise<Figure> {
@@ -58,7 +58,7 @@ export async function misclassifiedGalleryFigure(input: GalleryInput): Promise<F
         const lim = symmetricLimit(m.values, m.valid, 0.99);
         const unit = { ...m, values: Array.from(m.values, (v) => v / lim) };
         return mapImageSpec(unit, {
-          cmap: VELOCITY,
+          cmap: DIVERGING,
           vmin: -1,
           vmax: 1,
           size: SIZE,
@@ -80,7 +80,7 @@ export async function misclassifiedGalleryFigure(input: GalleryInput): Promise<F
     },
     hconcat: [
       { vconcat: groups.map(groupSpec), spacing: 18 },
-      colourBarSpec({ cmap: VELOCITY, vmin: -1, vmax: 1, height: 2 * SIZE, title: 'v / max|v|' }),
+      colourBarSpec({ cmap: DIVERGING, vmin: -1, vmax: 1, height: 2 * SIZE, title: 'v / max|v|' }),
     ],
     spacing: 14,
   } as unknown as TopLevelSpec;

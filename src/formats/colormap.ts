@@ -1,10 +1,11 @@
 /**
  * Colormaps for kinematic maps, as piecewise-linear RGB ramps on t ∈ [0, 1].
  *
- * - VELOCITY: the SAURON colormap used for stellar velocity fields since the SAURON survey
- *   (de Zeeuw et al. 2002; values from Cappellari's `plotbin.sauron_colormap`).
- * - DIVERGING: ColorBrewer RdBu reversed (Brewer 2003), white at t = 0.5, blue negative and red
- *   positive, for signed quantities such as Integrated-Gradients attributions centred at zero.
+ * DIVERGING: ColorBrewer RdBu reversed (Brewer 2003; matplotlib `RdBu_r`), white at t = 0.5, blue
+ * negative and red positive. Both signed quantities galspin draws use it with limits symmetric about
+ * zero: line-of-sight velocity (red receding, blue approaching, as in Chegeni et al. 2025, Figs. 9–10)
+ * and Integrated-Gradients attributions (red towards fast, blue towards slow, white = no contribution).
+ * A diverging ramp keeps zero visible, which a rainbow map (e.g. SAURON's) does not.
  */
 
 /** One ramp: ascending positions in [0, 1] and an sRGB colour (0–1 channels) at each. */
@@ -12,19 +13,6 @@ export interface Colormap {
   name: string;
   stops: readonly { t: number; rgb: readonly [number, number, number] }[];
 }
-
-const SAURON_X = [1.0, 43.5, 86.0, 106.0, 118.5, 128.5, 138.5, 151.0, 171.0, 213.5, 256.0];
-const SAURON_R = [0.0, 0.0, 0.4, 0.5, 0.3, 0.0, 0.7, 1.0, 1.0, 1.0, 0.9];
-const SAURON_G = [0.0, 0.0, 0.85, 1.0, 1.0, 0.9, 1.0, 1.0, 0.85, 0.0, 0.9];
-const SAURON_B = [0.0, 1.0, 1.0, 1.0, 0.7, 0.0, 0.0, 0.0, 0.0, 0.0, 0.9];
-
-export const VELOCITY: Colormap = {
-  name: 'sauron',
-  stops: SAURON_X.map((x, i) => ({
-    t: (x - 1) / 255,
-    rgb: [SAURON_R[i], SAURON_G[i], SAURON_B[i]] as const,
-  })),
-};
 
 const RDBU_R = [
   '#053061',

@@ -4,8 +4,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import { colourAt, DIVERGING } from './colormap.ts';
 import { attributionPng } from './heatmap.ts';
 import { readNpyFloat32, writeNpyFloat32 } from './npy.ts';
+import { INVALID_RGB } from './raster.ts';
 
 function hasNumpy(): boolean {
   try {
@@ -55,17 +57,19 @@ describe('npy', () => {
 });
 
 describe('attribution heatmap', () => {
-  it('maps the largest positive value to red, negative to blue, masked to grey', () => {
+  it('is symmetric about zero (+max red, −max blue, 0 white), greys masked spaxels, row 0 at the bottom', () => {
     const v = new Float32Array(4);
-    v[0] = 2;
-    v[1] = -2;
-    v[2] = 0;
+    v[0] = 2; // row 0, column 0
+    v[1] = -2; // row 0, column 1
+    v[2] = 0; // row 1, column 0
     const png = decode(attributionPng(v, 2, 2, { scale: 3, valid: Uint8Array.from([1, 1, 1, 0]) }));
-    expect(png.width).toBe(6);
-    const px = (x: number, y: number) => Array.from(png.data.slice((y * 6 + x) * 3, (y * 6 + x) * 3 + 3));
-    expect(px(0, 0)).toEqual([255, 0, 0]);
-    expect(px(3, 0)).toEqual([0, 0, 255]);
-    expect(px(0, 3)).toEqual([255, 255, 255]);
-    expect(px(5, 5)).toEqual([160, 160, 160]);
+    expect([png.width, png.height]).toEqual([6, 6]);
+    const px = (x: number, y: number) =>
+      Array.from(png.data.slice((y * 6 + x) * png.channels, (y * 6 + x) * png.channels + 3));
+    // PNG rows run top-down; FITS row 0 is drawn at the bottom, as ds9 shows the FITS file.
+    expect(px(0, 5)).toEqual(colourAt(DIVERGING, 1));
+    expect(px(5, 5)).toEqual(colourAt(DIVERGING, 0));
+    expect(px(0, 0)).toEqual(colourAt(DIVERGING, 0.5));
+    expect(px(5, 0)).toEqual([...INVALID_RGB]);
   });
 });

@@ -3,7 +3,10 @@
  * (https://numpy.org/doc/stable/reference/generated/numpy.lib.format.html). Attribution maps travel
  * as .npy so they open in Python with `numpy.load`.
  */
-export class NpyError extends Error {
+import { PermanentInputError } from '../errors.ts';
+
+/** A byte string that is not a .npy array galspin reads: bad input, never worth a retry. */
+export class NpyError extends PermanentInputError {
   override name = 'NpyError';
 }
 
@@ -65,4 +68,22 @@ export function writeNpy(data: Float32Array | Float64Array, shape: number[]): Ui
   out.set(new TextEncoder().encode(header), 10);
   out.set(new Uint8Array(data.buffer, data.byteOffset, data.byteLength), 10 + header.length);
   return out;
+}
+
+/** Writes a float32 array of the given C-order shape (e.g. [rows, cols]); the shape must hold the data. */
+export function writeNpyFloat32(data: Float32Array, shape: number[]): Uint8Array {
+  const count = shape.reduce((a, b) => a * b, 1);
+  if (count !== data.length)
+    throw new NpyError(`shape ${shape.join('x')} does not hold ${data.length} values`);
+  return writeNpy(data, shape);
+}
+
+/** Reads a float32 `.npy` (as written by {@link writeNpyFloat32} or NumPy); other dtypes are refused. */
+export function readNpyFloat32(
+  bytes: Uint8Array,
+  file = 'array.npy',
+): { data: Float32Array; shape: number[] } {
+  const a = parseNpy(bytes, file);
+  if (!(a.data instanceof Float32Array)) throw new NpyError(`${file}: dtype is not <f4`);
+  return { data: a.data, shape: a.shape };
 }
