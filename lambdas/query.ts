@@ -14,8 +14,8 @@ let ports: ReturnType<typeof awsPorts> | undefined;
 export const handler = async (event: APIGatewayProxyEventV2): Promise<APIGatewayProxyStructuredResultV2> => {
   ports ??= awsPorts(parseEnv(QueryEnv));
   const req = {
-    method: event.requestContext.http.method,
-    path: event.rawPath,
+    method: event.requestContext?.http?.method ?? '',
+    path: event.rawPath ?? '',
     query: event.queryStringParameters ?? {},
   };
   try {

@@ -4,6 +4,7 @@
  * a {@link Table} that every output format (text, CSV, JSON, ECSV, FITS BINTABLE) renders.
  */
 import type { ResultRow, ResultStatus, RotatorClass, SourceRow } from '../config/index.ts';
+import { PermanentInputError } from '../errors.ts';
 import type { BlobStore, ResultIndex } from '../ports.ts';
 import { toCsv, toTextTable } from './export/csv.ts';
 import { toEcsv } from './export/ecsv.ts';
@@ -41,8 +42,14 @@ export interface QueryResult {
   rows: (ResultRow | SourceRow)[];
 }
 
-export class QueryError extends Error {
+/** A query that cannot be answered as asked; `status` is its HTTP status (400, or 404 for a miss). */
+export class QueryError extends PermanentInputError {
   override name = 'QueryError';
+  readonly status: number;
+  constructor(message: string, opts: { status?: number } = {}) {
+    super(message);
+    this.status = opts.status ?? 400;
+  }
 }
 
 export const RESULT_COLUMNS: Column[] = [
@@ -117,7 +124,7 @@ export async function runQuery(
     case 'galaxy': {
       const g = await deps.index.getGalaxy(spec.galaxyId);
       if (g.results.length === 0 && g.sources.length === 0)
-        throw new QueryError(`galaxy ${spec.galaxyId}: not in the index`);
+        throw new QueryError(`galaxy ${spec.galaxyId}: not in the index`, { status: 404 });
       // One table: results first, then the uploads as status-only rows.
       const rows = [
         ...g.results.map(resultRecord),
@@ -136,7 +143,8 @@ export async function runQuery(
     case 'class': {
       const modelVersion =
         spec.modelVersion ?? (await new BlobModelRepository(deps.blobs).champion())?.version;
-      if (!modelVersion) throw new QueryError('no model version given and no champion model exists');
+      if (!modelVersion)
+        throw new QueryError('no model version given and no champion model exists', { status: 404 });
       const page = await deps.index.queryByClass({
         class: spec.class,
         modelVersion,

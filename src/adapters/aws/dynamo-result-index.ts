@@ -26,9 +26,17 @@ import {
   sourcePk,
   statusPk,
 } from '../../config/index.ts';
-import type { ClassQuery, GalaxyRecord, Page, ResultIndex, StatusQuery } from '../../ports.ts';
+import {
+  type ClassQuery,
+  CursorError,
+  type GalaxyRecord,
+  type Page,
+  type ResultIndex,
+  type StatusQuery,
+} from '../../ports.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { pageLimit, probabilityBounds } from '../page-limit.ts';
+import { checkReadLimit, GALAXY_READ_LIMIT, pageLimit, probabilityBounds } from '../page-limit.ts';
+import { startKeySchema } from './start-key.ts';
 
 type Item = Record<string, unknown>;
 
@@ -117,12 +125,12 @@ export class DynamoResultIndex implements ResultIndex {
   }
 
   async getGalaxy(galaxyId: string): Promise<GalaxyRecord> {
-    const results = await this.queryAll({
+    const results = await this.queryAll(`galaxy ${galaxyId} results`, {
       TableName: this.tableName,
       KeyConditionExpression: 'PK = :pk AND begins_with(SK, :sk)',
       ExpressionAttributeValues: { ':pk': galaxyPk(galaxyId), ':sk': 'RESULT#' },
     });
-    const sources = await this.queryAll({
+    const sources = await this.queryAll(`galaxy ${galaxyId} uploads`, {
       TableName: this.tableName,
       IndexName: RESOURCES.byClassIndex,
       KeyConditionExpression: 'GSI1PK = :pk',
@@ -135,13 +143,19 @@ export class DynamoResultIndex implements ResultIndex {
     };
   }
 
-  private async queryAll(input: QueryCommandInput): Promise<Item[]> {
+  /** Every row of one key condition, bounded by GALAXY_READ_LIMIT (rows and round trips). */
+  private async queryAll(what: string, input: QueryCommandInput): Promise<Item[]> {
     const items: Item[] = [];
     let start: Record<string, unknown> | undefined;
+    let pages = 0;
     do {
-      const out = await this.doc.send(new QueryCommand({ ...input, ExclusiveStartKey: start }));
+      // One row past the bound is enough to know the bound was passed.
+      const Limit = GALAXY_READ_LIMIT.rows + 1 - items.length;
+      const out = await this.doc.send(new QueryCommand({ ...input, Limit, ExclusiveStartKey: start }));
       items.push(...((out.Items ?? []) as Item[]));
       start = out.LastEvaluatedKey;
+      pages++;
+      checkReadLimit(what, items.length, start ? pages + 1 : pages);
     } while (start);
     return items;
   }
@@ -153,6 +167,7 @@ export class DynamoResultIndex implements ResultIndex {
     return this.page(
       tag,
       q,
+      startKeySchema('gsi1', pk, [probabilitySortKey(lo), `${probabilitySortKey(hi)}#\uffff`]),
       {
         TableName: this.tableName,
         IndexName: RESOURCES.byClassIndex,
@@ -186,6 +201,7 @@ export class DynamoResultIndex implements ResultIndex {
     return this.page(
       `${kind[0]}status:${pk}:${q.runId ?? ''}`,
       q,
+      startKeySchema('gsi2', pk, byRun ? [`${q.runId}#`, `${q.runId}$`] : undefined),
       {
         TableName: this.tableName,
         IndexName: RESOURCES.byStatusIndex,
@@ -199,13 +215,20 @@ export class DynamoResultIndex implements ResultIndex {
   private async page<T>(
     tag: string,
     opts: { limit?: number; cursor?: string },
+    position: ReturnType<typeof startKeySchema>,
     input: QueryCommandInput,
     parse: (i: Item) => T,
   ): Promise<Page<T>> {
-    const start = decodeCursor<Record<string, unknown>>(tag, opts.cursor);
-    const out = await this.doc.send(
-      new QueryCommand({ ...input, Limit: pageLimit(opts.limit), ExclusiveStartKey: start }),
-    );
+    const start = decodeCursor(tag, opts.cursor, position);
+    const command = new QueryCommand({ ...input, Limit: pageLimit(opts.limit), ExclusiveStartKey: start });
+    const out = await this.doc.send(command).catch((err: unknown) => {
+      // The query without a start key is valid by construction, so DynamoDB refusing it with one
+      // means the cursor is at fault (a key the schema let through but the table does not accept).
+      if (start && (err as { name?: string })?.name === 'ValidationException') {
+        throw new CursorError('invalid pagination cursor: the table rejected its position');
+      }
+      throw err;
+    });
     const items = ((out.Items ?? []) as Item[]).map(parse);
     return { items, ...(out.LastEvaluatedKey ? { cursor: encodeCursor(tag, out.LastEvaluatedKey) } : {}) };
   }

@@ -3,6 +3,8 @@
  * the same key strings, the same two secondary indexes, the same conditional-put rules, so the
  * embedded mode and AWS answer queries identically.
  */
+
+import { z } from 'zod';
 import {
   classModelPk,
   galaxyPk,
@@ -20,7 +22,7 @@ import {
 } from '../../config/index.ts';
 import type { ClassQuery, GalaxyRecord, Page, ResultIndex, StatusQuery } from '../../ports.ts';
 import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { pageLimit, probabilityBounds } from '../page-limit.ts';
+import { checkReadLimit, GALAXY_READ_LIMIT, pageLimit, probabilityBounds } from '../page-limit.ts';
 import { type Db, openSqlite } from './sqlite.ts';
 
 const SCHEMA = `
@@ -44,6 +46,8 @@ CREATE INDEX IF NOT EXISTS index_rows_gsi2 ON index_rows (gsi2pk, gsi2sk, pk, sk
 `;
 
 type Position = [string, string, string];
+/** A keyset position (index sort key, PK, SK) as this index issues it; checked when it comes back. */
+const POSITION = z.tuple([z.string().max(2048), z.string().max(2048), z.string().max(2048)]);
 
 export class SqliteResultIndex implements ResultIndex {
   private readonly db: Db;
@@ -98,12 +102,12 @@ export class SqliteResultIndex implements ResultIndex {
   }
 
   async getGalaxy(galaxyId: string): Promise<GalaxyRecord> {
-    const results = (this.stmts.galaxyResults.all(galaxyPk(galaxyId)) as { json: string }[]).map((r) =>
-      ResultRow.parse(JSON.parse(r.json)),
-    );
-    const sources = (this.stmts.galaxySources.all(galaxyPk(galaxyId)) as { json: string }[]).map((r) =>
-      SourceRow.parse(JSON.parse(r.json)),
-    );
+    const resultRows = this.stmts.galaxyResults.all(galaxyPk(galaxyId)) as { json: string }[];
+    checkReadLimit(`galaxy ${galaxyId} results`, resultRows.length);
+    const sourceRows = this.stmts.galaxySources.all(galaxyPk(galaxyId)) as { json: string }[];
+    checkReadLimit(`galaxy ${galaxyId} uploads`, sourceRows.length);
+    const results = resultRows.map((r) => ResultRow.parse(JSON.parse(r.json)));
+    const sources = sourceRows.map((r) => SourceRow.parse(JSON.parse(r.json)));
     return { galaxyId, results, sources };
   }
 
@@ -153,7 +157,7 @@ export class SqliteResultIndex implements ResultIndex {
     prob?: { lo: number; hi: number },
   ): Page<T> {
     const limit = pageLimit(opts.limit);
-    const after = decodeCursor<Position>(tag, opts.cursor);
+    const after: Position | undefined = decodeCursor(tag, opts.cursor, POSITION);
     const cmp = descending ? '<' : '>';
     const dir = descending ? 'DESC' : 'ASC';
     const sql = `SELECT pk, sk, ${gsi}sk AS gsk, json FROM index_rows
@@ -214,8 +218,10 @@ function prepare(db: Db) {
     ),
     get: db.prepare('SELECT json FROM index_rows WHERE pk = ? AND sk = ?'),
     galaxyResults: db.prepare(
-      "SELECT json FROM index_rows WHERE pk = ? AND sk >= 'RESULT#' AND sk < 'RESULT$' ORDER BY sk",
+      `SELECT json FROM index_rows WHERE pk = ? AND sk >= 'RESULT#' AND sk < 'RESULT$' ORDER BY sk LIMIT ${GALAXY_READ_LIMIT.rows + 1}`,
     ),
-    galaxySources: db.prepare('SELECT json FROM index_rows WHERE gsi1pk = ? ORDER BY gsi1sk'),
+    galaxySources: db.prepare(
+      `SELECT json FROM index_rows WHERE gsi1pk = ? ORDER BY gsi1sk LIMIT ${GALAXY_READ_LIMIT.rows + 1}`,
+    ),
   };
 }
