@@ -1,16 +1,13 @@
-/** RFC 4180 CSV and a fixed-width text table for terminals. */
-import { type CellValue, isMissing, type Table } from './table.ts';
+/** CSV (RFC 4180, through the one CSV library in src/catalog/csv.ts) and a text table for terminals. */
+import { formatCsv } from '../../catalog/csv.ts';
+import { type CellValue, isMissing, isNumericType, type Table } from './table.ts';
 
-function csvCell(v: CellValue): string {
-  if (isMissing(v)) return '';
-  const s = String(v);
-  return /[",\r\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
-export function toCsv(table: Table): string {
-  const lines = [table.columns.map((c) => csvCell(c.name)).join(',')];
-  for (const row of table.rows) lines.push(table.columns.map((c) => csvCell(row[c.name])).join(','));
-  return `${lines.join('\r\n')}\r\n`;
+/** Header row of column names, then one row per record; missing cells empty; CRLF as RFC 4180. */
+export function toCsv(table: Table, eol: '\n' | '\r\n' = '\r\n'): string {
+  return formatCsv(
+    [table.columns.map((c) => c.name), ...table.rows.map((r) => table.columns.map((c) => r[c.name]))],
+    eol,
+  );
 }
 
 function textCell(v: CellValue): string {
@@ -24,11 +21,11 @@ export function toTextTable(table: Table): string {
   const header = table.columns.map((c) => c.name);
   const body = table.rows.map((r) => table.columns.map((c) => textCell(r[c.name])));
   const widths = header.map((h, i) => Math.max(h.length, ...body.map((b) => b[i].length)));
-  const numeric = table.columns.map((c) => c.type !== 'string' && c.type !== 'bool');
+  const numeric = table.columns.map((c) => isNumericType(c.type));
   const fmt = (cells: string[]) =>
     cells
       .map((s, i) => (numeric[i] ? s.padStart(widths[i]) : s.padEnd(widths[i])))
       .join('  ')
       .trimEnd();
-  return [fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...body.map(fmt)].join('\n') + '\n';
+  return `${[fmt(header), fmt(widths.map((w) => '-'.repeat(w))), ...body.map(fmt)].join('\n')}\n`;
 }

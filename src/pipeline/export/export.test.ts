@@ -66,7 +66,7 @@ describe('catalogue export', () => {
   it('CSV quotes commas and quotes and leaves missing cells empty', () => {
     const csv = toCsv(table).split('\r\n');
     expect(csv[0]).toBe('galaxyId,probability,lambdaRe,nValid,flagged,reason');
-    expect(csv[2]).toBe('"x,""y""",0.01,,,true,"bad, file"');
+    expect(csv[2]).toBe('"x,""y""",0.01,,,True,"bad, file"');
     expect(csv[3]).toBe('z,,0.1,-3,,');
   });
 

@@ -1,22 +1,34 @@
 /**
  * A FITS binary table writer (FITS Standard 4.0, Sect. 7.3): an empty primary HDU followed by one
- * BINTABLE extension. Big-endian fields; strings as fixed-width `nA` padded with spaces; float64
- * as `1D` with NaN for missing; int32 as `1J` with TNULL; bool as `1L` ('T'/'F', 0 = undefined).
- * src/fits writes images only, so the catalogue writer lives here.
+ * BINTABLE extension. Big-endian fields; strings as fixed-width `nA` padded with spaces (printable
+ * ASCII only, as the standard requires: anything else becomes '?'); floats as `1E`/`1D` with NaN for
+ * missing; integers as `1B`/`1I`/`1J`/`1K` with TNULLn for missing; bool as `1L` ('T'/'F', 0 =
+ * undefined). src/fits writes images only, so the catalogue writer lives here.
  */
-import { type Column, isMissing, type Table } from './table.ts';
+import { type Column, type ColumnType, isMissing, type Table } from './table.ts';
 
 const BLOCK = 2880;
-const INT32_NULL = -2147483648;
+
+/** TFORM, bytes per cell and the TNULL sentinel of each non-string column type. */
+const FORMS: Record<Exclude<ColumnType, 'string'>, { tform: string; width: number; tnull?: bigint }> = {
+  bool: { tform: '1L', width: 1 },
+  uint8: { tform: '1B', width: 1, tnull: 255n },
+  int16: { tform: '1I', width: 2, tnull: -32768n },
+  int32: { tform: '1J', width: 4, tnull: -2147483648n },
+  int64: { tform: '1K', width: 8, tnull: -9223372036854775808n },
+  float32: { tform: '1E', width: 4 },
+  float64: { tform: '1D', width: 8 },
+};
 
 export class BintableError extends Error {
   override name = 'BintableError';
 }
 
-type CardValue = string | number | boolean;
+type CardValue = string | number | bigint | boolean;
 
 function formatValue(v: CardValue): string {
   if (typeof v === 'boolean') return (v ? 'T' : 'F').padStart(20);
+  if (typeof v === 'bigint') return String(v).padStart(20);
   if (typeof v === 'number') {
     if (!Number.isFinite(v)) throw new BintableError(`non-finite header value ${v}`);
     const s = Number.isInteger(v) ? String(v) : v.toExponential(15).replace('e', 'E');
@@ -60,27 +72,18 @@ interface Field {
   column: Column;
   width: number;
   tform: string;
+  tnull?: bigint;
 }
 
 function layout(table: Table): Field[] {
   return table.columns.map((column) => {
-    switch (column.type) {
-      case 'float64':
-        return { column, width: 8, tform: '1D' };
-      case 'int32':
-        return { column, width: 4, tform: '1J' };
-      case 'bool':
-        return { column, width: 1, tform: '1L' };
-      default: {
-        const longest = Math.max(
-          1,
-          ...table.rows.map((r) =>
-            isMissing(r[column.name]) ? 0 : asciiBytes(String(r[column.name])).length,
-          ),
-        );
-        return { column, width: longest, tform: `${longest}A` };
-      }
+    if (column.type !== 'string') return { column, ...FORMS[column.type] };
+    let longest = 1;
+    for (const r of table.rows) {
+      const v = r[column.name];
+      if (!isMissing(v)) longest = Math.max(longest, asciiBytes(String(v)).length);
     }
+    return { column, width: longest, tform: `${longest}A` };
   });
 }
 
@@ -108,7 +111,7 @@ export function toFitsBintable(table: Table, extname = 'GALSPIN'): Uint8Array {
     const n = i + 1;
     cards.push(card(`TTYPE${n}`, f.column.name, f.column.description));
     cards.push(card(`TFORM${n}`, f.tform));
-    if (f.column.type === 'int32') cards.push(card(`TNULL${n}`, INT32_NULL));
+    if (f.tnull !== undefined) cards.push(card(`TNULL${n}`, f.tnull));
     if (f.column.unit) cards.push(card(`TUNIT${n}`, f.column.unit));
   });
   cards.push(card('EXTNAME', extname));
@@ -127,12 +130,29 @@ export function toFitsBintable(table: Table, extname = 'GALSPIN'): Uint8Array {
   for (const row of table.rows) {
     for (const f of fields) {
       const v = row[f.column.name];
+      const tnull = f.tnull ?? 0n;
       switch (f.column.type) {
         case 'float64':
           view.setFloat64(offset, isMissing(v) ? Number.NaN : Number(v), false);
           break;
+        case 'float32':
+          view.setFloat32(offset, isMissing(v) ? Number.NaN : Number(v), false);
+          break;
+        case 'uint8':
+          view.setUint8(offset, isMissing(v) ? Number(tnull) : Number(v));
+          break;
+        case 'int16':
+          view.setInt16(offset, isMissing(v) ? Number(tnull) : Math.trunc(Number(v)), false);
+          break;
         case 'int32':
-          view.setInt32(offset, isMissing(v) ? INT32_NULL : Math.trunc(Number(v)), false);
+          view.setInt32(offset, isMissing(v) ? Number(tnull) : Math.trunc(Number(v)), false);
+          break;
+        case 'int64':
+          view.setBigInt64(
+            offset,
+            isMissing(v) ? tnull : BigInt(typeof v === 'number' ? Math.trunc(v) : (v as bigint | string)),
+            false,
+          );
           break;
         case 'bool':
           data[offset] = isMissing(v) ? 0 : v ? 0x54 : 0x46;
