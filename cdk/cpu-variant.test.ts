@@ -27,7 +27,7 @@ describe('cpuOnly context flag: Fargate instead of the GPU fleet', () => {
       expect(t.NetworkMode).toBe('awsvpc');
       const c = t.ContainerDefinitions[0];
       expect(c.ResourceRequirements).toBeUndefined();
-      expect(c.Environment.find((e: Json) => e.Name === 'GALSPIN_BACKEND').Value).toBe('tensorflow');
+      expect(c.Environment.find((e: Json) => e.Name === 'GALSPIN_BACKEND').Value).toBe('wasm');
     }
   });
 

@@ -51,7 +51,7 @@ describe('retraining schedule target', () => {
   it('gives the train task one GPU and write access to models/ and reports/ only', () => {
     const task = json.Resources[trainTaskId].Properties;
     expect(task.ContainerDefinitions[0].ResourceRequirements).toEqual([{ Type: 'GPU', Value: '1' }]);
-    expect(task.ContainerDefinitions[0].Command).toEqual(['gpu-tasks/train.ts']);
+    expect(task.ContainerDefinitions[0].Command).toEqual(['tasks/train.mjs']);
     const roleId = task.TaskRoleArn['Fn::GetAtt'][0];
     const policy = resourcesOf(json, 'AWS::IAM::Policy').find(([, p]) =>
       p.Properties.Roles.some((r: Json) => r.Ref === roleId),

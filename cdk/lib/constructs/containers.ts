@@ -85,9 +85,10 @@ export class GalspinTask extends Construct {
       : new ecs.Ec2TaskDefinition(this, 'TaskDefinition', { family, networkMode: ecs.NetworkMode.AWS_VPC });
     this.container = this.taskDefinition.addContainer(props.kind, {
       image: props.image,
-      command: [`gpu-tasks/${props.kind}.ts`],
+      // The image's compiled entry points (scripts/container/build-tasks.mjs), run by `node`.
+      command: [`tasks/${props.kind}.mjs`],
       essential: true,
-      // The image is immutable at run time; tsx's cache and the heartbeat live on a task-scoped /tmp.
+      // The image is immutable at run time; the heartbeat and scratch files live on a task-scoped /tmp.
       readonlyRootFilesystem: true,
       ...(props.cpuOnly
         ? {}
@@ -102,7 +103,8 @@ export class GalspinTask extends Construct {
       environment: {
         GALSPIN_ENV: props.environment,
         AWS_REGION: Aws.REGION,
-        GALSPIN_BACKEND: props.cpuOnly ? 'tensorflow' : 'tensorflow-gpu',
+        // The CPU image has no libtensorflow: it serves on ONNX Runtime and trains on wasm.
+        GALSPIN_BACKEND: props.cpuOnly ? 'wasm' : 'tensorflow-gpu',
         GALSPIN_HEARTBEAT_FILE: HEARTBEAT_FILE,
         ...props.env,
       },
