@@ -38,7 +38,9 @@ function dependencies(): IngestDeps {
 }
 
 const recordHandler = async (record: SQSRecord): Promise<void> => {
-  const outcomes = await processIngestBody(dependencies(), record.body);
+  const outcomes = await processIngestBody(dependencies(), record.body, {
+    receiveCount: Number(record.attributes.ApproximateReceiveCount) || 1,
+  });
   logger.debug('record done', { messageId: record.messageId, outcomes });
 };
 

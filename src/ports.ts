@@ -5,6 +5,7 @@
  */
 
 import type { ResultRow, ResultStatus, RotatorClass, SourceRow } from './config/index.ts';
+import { PermanentInputError } from './errors.ts';
 
 export interface BlobInfo {
   key: string;
@@ -151,7 +152,7 @@ export const PAGE_LIMIT = { default: 100, max: 1000 } as const;
 // ---------------------------------------------------------------------------------------------
 
 /** An object is larger than the caller's `maxBytes`; raised before reading it whole. */
-export class BlobTooLargeError extends Error {
+export class BlobTooLargeError extends PermanentInputError {
   override name = 'BlobTooLargeError';
   constructor(
     readonly key: string,
@@ -163,7 +164,7 @@ export class BlobTooLargeError extends Error {
 }
 
 /** The key does not exist. */
-export class BlobNotFoundError extends Error {
+export class BlobNotFoundError extends PermanentInputError {
   override name = 'BlobNotFoundError';
   constructor(readonly key: string) {
     super(`${key}: no such object`);
@@ -171,6 +172,6 @@ export class BlobNotFoundError extends Error {
 }
 
 /** A cursor that this index did not issue (or from another query). */
-export class CursorError extends Error {
+export class CursorError extends PermanentInputError {
   override name = 'CursorError';
 }

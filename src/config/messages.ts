@@ -3,6 +3,7 @@
  * by an emulator, or written by the embedded ingest), the classify queue carries one message per map.
  */
 import { z } from 'zod';
+import { PermanentInputError } from '../errors.ts';
 import { RunId, Survey } from './domain.ts';
 
 /** One record of an S3 event notification (only the fields galspin reads; the rest pass through). */
@@ -49,7 +50,7 @@ export interface IngestObject {
   eventTime?: string;
 }
 
-export class MessageError extends Error {
+export class MessageError extends PermanentInputError {
   override name = 'MessageError';
 }
 

@@ -1,3 +1,5 @@
+import { PermanentInputError } from '../errors.ts';
+
 /** Survey a map came from. */
 export type MapSurvey = 'SAMI' | 'MaNGA' | 'synthetic' | 'unknown';
 
@@ -30,7 +32,7 @@ export interface KinematicMap {
 }
 
 /** A product galspin cannot use; the message is one line naming the file. */
-export class MapError extends Error {
+export class MapError extends PermanentInputError {
   override name = 'MapError';
   readonly file: string;
   constructor(file: string, problem: string) {

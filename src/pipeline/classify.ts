@@ -5,12 +5,15 @@
  * messages only after this resolves, so a crash anywhere redelivers and the upserts absorb repeats.
  */
 import { type ClassifyMessage, parseClassifyMessage, type ResultRow } from '../config/index.ts';
+import { fateOf } from '../errors.ts';
 import { attributionPng } from '../formats/heatmap.ts';
 import { writeNpyFloat32 } from '../formats/npy.ts';
 import { spaxelAttribution } from '../model/attribution.ts';
 import type { BlobStore, QueueMessage, ResultIndex } from '../ports.ts';
 import type { Classification, Classifier, ClassifierSource } from './classifier.ts';
-import { isPermanentInputError, ModelNotFoundError, NoChampionError, oneLine } from './errors.ts';
+import { currentMap } from './current-map.ts';
+import { ModelNotFoundError, NoChampionError, oneLine } from './errors.ts';
+import { sameSourceFile } from './identity.ts';
 import { keys } from './keys.ts';
 import { type PipelineLogger, silentLogger } from './logger.ts';
 import { decodeStoredMap, inputOf, type StoredMap } from './map-codec.ts';
@@ -83,7 +86,7 @@ export async function classifyBatch(
     try {
       item.map = decodeStoredMap(await deps.blobs.get(item.body.mapKey), item.body.mapKey);
     } catch (err) {
-      if (!isPermanentInputError(err)) throw err;
+      if (fateOf(err) === 'retry') throw err;
       await recordFailure(deps, item, oneLine(err), now());
       outcome.done.push(item.msg.receiptHandle);
     }
@@ -105,11 +108,31 @@ export async function classifyBatch(
     groups.set(version, g);
   }
 
+  // One classification per galaxy, model and map version: a repeat (a redelivered or duplicated
+  // message, the same file uploaded again) marks its uploads CLASSIFIED from the stored result, and
+  // a message for a map that is no longer the galaxy's current one is not classified at all.
+  const duplicatesInBatch: { item: Item; version: string }[] = [];
+  for (const [version, group] of groups) {
+    const fresh: Item[] = [];
+    const seen = new Set<string>();
+    for (const item of group) {
+      if (seen.has(item.body.mapKey)) {
+        duplicatesInBatch.push({ item, version });
+        continue;
+      }
+      seen.add(item.body.mapKey);
+      if (await alreadyDone(deps, item, version, now())) outcome.done.push(item.msg.receiptHandle);
+      else fresh.push(item);
+    }
+    groups.set(version, fresh);
+  }
+
   // A galaxy without the input its model reads (no dispersion map for a velocity+dispersion model)
   // goes to the store's velocity-only fallback, and its row says so; with no fallback it FAILS
   // with the reason, so the upload still ends as exactly one row.
   const routed = new Map<string, { items: Item[]; note?: string }>();
   for (const [version, group] of groups) {
+    if (group.length === 0) continue;
     const classifier = await deps.models.load(version);
     const missing = group.filter((g) => !inputOf(g.map as StoredMap, classifier.inputKind));
     const ready = group.filter((g) => inputOf(g.map as StoredMap, classifier.inputKind));
@@ -151,10 +174,21 @@ export async function classifyBatch(
   }
 
   for (const [version, { items: group, note }] of routed) {
+    if (group.length === 0) continue;
     const classifier = await deps.models.load(version);
     const rows = await classifyGroup(deps, classifier, group, loadMs / Math.max(1, loaded.length), now, note);
     outcome.rows.push(...rows);
     outcome.done.push(...group.map((g) => g.msg.receiptHandle));
+  }
+  // Repeats of a map classified in this very batch follow its row.
+  for (const { item, version } of duplicatesInBatch) {
+    if (await alreadyDone(deps, item, version, now())) outcome.done.push(item.msg.receiptHandle);
+    else
+      outcome.retry.push({
+        messageId: item.msg.messageId,
+        receiptHandle: item.msg.receiptHandle,
+        reason: `${item.body.mapKey}: its first copy in the batch was not classified`,
+      });
   }
   log.info('batch classified', { n: outcome.rows.length, versions: [...groups.keys()] });
   return outcome;
@@ -234,19 +268,7 @@ async function classifyGroup(
         },
       };
       await deps.index.putResult(row);
-      for (const sourceKey of [g.body.provenance.sourceKey, g.body.provenance.dispersionKey]) {
-        if (!sourceKey) continue;
-        await deps.index.putSourceStatus({
-          sourceKey,
-          galaxyId,
-          status: 'CLASSIFIED',
-          runId: g.body.runId,
-          product: sourceKey === g.body.provenance.sourceKey ? 'velocity' : 'dispersion',
-          etag: sourceKey === g.body.provenance.sourceKey ? g.body.provenance.sourceEtag : undefined,
-          mapKey: g.body.mapKey,
-          updatedAt,
-        });
-      }
+      await markClassified(deps, g, g.body.mapKey, updatedAt);
       rows.push(row);
     },
   );
@@ -259,6 +281,60 @@ function oodNote(ood: Classification['ood']): string | undefined {
   return ood?.outOfDistribution
     ? `out of distribution: input-feature distance ${ood.distance.toFixed(1)} > ${ood.threshold.toFixed(1)} (training maps), so uncertain`
     : undefined;
+}
+
+/**
+ * Whether a message needs no model work: its map was already classified by this model (the row
+ * names the same versioned map), or the galaxy's current map has moved on to a newer version. Both
+ * leave every upload with one terminal row.
+ */
+async function alreadyDone(deps: ClassifyDeps, item: Item, modelVersion: string, at: Date): Promise<boolean> {
+  const { galaxyId, mapKey, provenance } = item.body;
+  const current = await currentMap(deps.blobs, galaxyId);
+  if (current && current.mapKey !== mapKey) {
+    // The same file changed and was ingested again: its newer message classifies it. A different
+    // file that was superseded gets a terminal row saying by what.
+    if (!sameSourceFile(current.provenance.sourceKey, provenance.sourceKey)) {
+      await deps.index.putSourceStatus({
+        sourceKey: provenance.sourceKey,
+        galaxyId,
+        status: 'REJECTED',
+        reason: `${provenance.sourceKey}: superseded by ${current.provenance.sourceKey} (map ${current.version}) before it was classified`,
+        runId: item.body.runId,
+        etag: provenance.sourceEtag,
+        mapKey,
+        updatedAt: at.toISOString(),
+      });
+    }
+    return true;
+  }
+  const existing = await deps.index.getResult(galaxyId, modelVersion);
+  if (existing?.status !== 'CLASSIFIED' || existing.mapKey !== mapKey) return false;
+  await markClassified(deps, item, mapKey, at.toISOString());
+  return true;
+}
+
+/** The uploads behind a classified map (velocity file and its dispersion companion) become CLASSIFIED. */
+async function markClassified(
+  deps: Pick<ClassifyDeps, 'index'>,
+  item: { body: ClassifyMessage },
+  mapKey: string,
+  updatedAt: string,
+): Promise<void> {
+  const { galaxyId, provenance, runId } = item.body;
+  for (const sourceKey of [provenance.sourceKey, provenance.dispersionKey]) {
+    if (!sourceKey) continue;
+    await deps.index.putSourceStatus({
+      sourceKey,
+      galaxyId,
+      status: 'CLASSIFIED',
+      runId,
+      product: sourceKey === provenance.sourceKey ? 'velocity' : 'dispersion',
+      etag: sourceKey === provenance.sourceKey ? provenance.sourceEtag : undefined,
+      mapKey,
+      updatedAt,
+    });
+  }
 }
 
 /**

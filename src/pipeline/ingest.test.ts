@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { parseClassifyMessage } from '../config/index.ts';
+import { currentMap } from './current-map.ts';
 import { ingestObject, runIdForKey } from './ingest.ts';
-import { keys } from './keys.ts';
 import { decodeStoredMap } from './map-codec.ts';
 import { syntheticUpload } from './synthetic.ts';
 import { MemoryBlobStore, MemoryIndex, MemoryQueue } from './testing/memory.ts';
@@ -23,8 +23,12 @@ describe('ingest', () => {
     const key = `incoming/run-1/${SAMI_VELOCITY}`;
     await deps.blobs.put(key, readFileSync(`${FIXTURES}/${SAMI_VELOCITY}`));
     const out = await ingestObject(deps, { bucket: 'b', key });
-    expect(out).toMatchObject({ kind: 'queued', galaxyId: '105420', mapKey: 'maps/105420.bin' });
-    const stored = decodeStoredMap(await deps.blobs.get(keys.mapData('105420')));
+    expect(out).toMatchObject({ kind: 'queued', galaxyId: '105420' });
+    const mapKey = (out as { mapKey: string }).mapKey;
+    // The map is versioned by content: a hash of the file's bytes, so no other file overwrites it.
+    expect(mapKey).toMatch(/^maps\/105420\/[0-9a-f]{16}\.bin$/);
+    expect((await currentMap(deps.blobs, '105420'))?.mapKey).toBe(mapKey);
+    const stored = decodeStoredMap(await deps.blobs.get(mapKey));
     expect(stored.meta.size).toBe(40);
     expect(stored.meta.sourceGrid).toMatchObject({ width: 50, height: 50 });
     expect(stored.meta.provenance.survey).toBe('SAMI');
@@ -40,7 +44,7 @@ describe('ingest', () => {
     expect(row).toMatchObject({ status: 'QUEUED', galaxyId: '105420', runId: 'run-1', product: 'velocity' });
     const [msg] = await deps.classifyQueue.receive({ maxMessages: 10, waitSeconds: 0 });
     const body = parseClassifyMessage(msg.body);
-    expect(body).toMatchObject({ galaxyId: '105420', mapKey: 'maps/105420.bin', runId: 'run-1' });
+    expect(body).toMatchObject({ galaxyId: '105420', mapKey, runId: 'run-1' });
     expect(body.provenance.sourceKey).toBe(key);
   });
 
@@ -57,7 +61,11 @@ describe('ingest', () => {
     await deps.blobs.put(vKey, up.velocity.bytes);
     const v = await ingestObject(deps, { bucket: 'b', key: vKey });
     expect(v.kind).toBe('queued');
-    const stored = decodeStoredMap(await deps.blobs.get(keys.mapData('9000001')));
+    const current = async (d: typeof deps) => {
+      const pointer = await currentMap(d.blobs, '9000001');
+      return decodeStoredMap(await d.blobs.get(pointer?.mapKey as string));
+    };
+    const stored = await current(deps);
     expect(stored.meta.provenance.dispersionKey).toBe(dKey);
     expect(stored.meta.science.lambdaRe).toBeGreaterThan(0);
     expect(stored.meta.science.lambdaRe).toBeLessThan(1);
@@ -67,13 +75,11 @@ describe('ingest', () => {
     const other = setup();
     await other.blobs.put(vKey, up.velocity.bytes);
     await ingestObject(other, { bucket: 'b', key: vKey });
-    expect(
-      decodeStoredMap(await other.blobs.get(keys.mapData('9000001'))).meta.science.lambdaRe,
-    ).toBeUndefined();
+    expect((await current(other)).meta.science.lambdaRe).toBeUndefined();
     await other.blobs.put(dKey, up.dispersion.bytes);
     const late = await ingestObject(other, { bucket: 'b', key: dKey });
     expect(late).toMatchObject({ kind: 'companion', velocityKey: vKey, galaxyId: '9000001' });
-    const redone = decodeStoredMap(await other.blobs.get(keys.mapData('9000001')));
+    const redone = await current(other);
     expect(redone.meta.science.lambdaRe).toBeCloseTo(stored.meta.science.lambdaRe as number, 12);
     expect((await other.index.getSource(dKey))?.status).toBe('QUEUED');
     expect((await other.classifyQueue.depth()).visible).toBe(2);
@@ -118,8 +124,12 @@ describe('ingest', () => {
     const deps = setup();
     const key = `incoming/t/${SAMI_VELOCITY}`;
     await deps.blobs.put(key, readFileSync(`${FIXTURES}/${SAMI_VELOCITY}`));
+    // Shaped as the AWS SDK throws it: a service error with $metadata is retried, never recorded.
     deps.blobs.put = async () => {
-      throw Object.assign(new Error('ServiceUnavailable'), { name: 'ServiceUnavailable' });
+      throw Object.assign(new Error('ServiceUnavailable'), {
+        name: 'ServiceUnavailable',
+        $metadata: { httpStatusCode: 503 },
+      });
     };
     await expect(ingestObject(deps, { bucket: 'b', key })).rejects.toThrow(/ServiceUnavailable/);
     expect(await deps.index.getSource(key)).toBeUndefined();

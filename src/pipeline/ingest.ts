@@ -1,7 +1,10 @@
 /**
- * Ingest: one uploaded object → a preprocessed map in `maps/`, a QUEUED source row and one classify
- * message; or a REJECTED source row naming the problem. Transient failures (storage, index, queue)
- * are thrown so the ingest message is redelivered and, after `LIMITS.maxReceiveCount`, dead-lettered.
+ * Ingest: one uploaded object → a versioned preprocessed map in `maps/<galaxyId>/<version>.bin`, the
+ * galaxy's current-map pointer `maps/<galaxyId>.json`, a QUEUED source row and one classify message;
+ * or a REJECTED row (bad input) or FAILED row (anything else unexpected) naming the file and the
+ * problem. Only transient failures (src/errors.ts `fateOf`) are thrown, so the ingest message is
+ * redelivered; on its last receive the row says it was dead-lettered, and `galspin redrive` brings it
+ * back. Every step is idempotent, so a crash at any point is finished by the redelivery.
  */
 import {
   type ClassifyMessageInput,
@@ -12,15 +15,18 @@ import {
   type SourceProduct,
   type SourceRow,
 } from '../config/index.ts';
+import { fateOf, GalspinError, oneLine, PermanentInputError } from '../errors.ts';
 import { type FitsFile, parseFits } from '../fits/index.ts';
 import { type KinematicMap, loadKinematicMapFromFits, MapError, preprocessMap } from '../maps/index.ts';
 import { buildModelInput, type ModelInput } from '../maps/model-input.ts';
 import { type CleanKinematics, cleanKinematics } from '../maps/quality.ts';
 import type { BlobStore, ResultIndex, WorkQueue } from '../ports.ts';
-import { isPermanentInputError, oneLine, RejectedInputError } from './errors.ts';
-import { dispersionSibling, identifyObject, isFitsKey, keys, velocitySibling } from './keys.ts';
+import { currentMap } from './current-map.ts';
+import { RejectedInputError } from './errors.ts';
+import { headerGalaxyId, identifyObject, mapVersion, resolveGalaxyId, sameSourceFile } from './identity.ts';
+import { dispersionSibling, isFitsKey, keys, velocitySibling } from './keys.ts';
 import { type PipelineLogger, silentLogger } from './logger.ts';
-import { encodeStoredMap, type MapMeta } from './map-codec.ts';
+import { decodeStoredMap, encodeStoredMap, type MapMeta, type MapPointer } from './map-codec.ts';
 import { measureMapScience } from './science.ts';
 
 export interface IngestDeps {
@@ -45,6 +51,30 @@ export interface IngestOptions {
   /** Re-ingest even when the object version already has a final row (a companion arrived). */
   force?: boolean;
   runId?: string;
+  /**
+   * This delivery is the message's last before it is dead-lettered: a transient failure is then
+   * also written to the object's row (FAILED, "dead-lettered after …"), so the object is never
+   * without a row while its message waits in the DLQ.
+   */
+  lastAttempt?: boolean;
+  /** The receive count of this delivery, for the dead-letter reason. */
+  receiveCount?: number;
+}
+
+/**
+ * A differently named file claims a galaxy whose current map came from another file, with other
+ * content. galspin keeps the first and rejects the later one (docs/pipeline.md, "Galaxy identity").
+ */
+export class MapConflictError extends PermanentInputError {
+  override name = 'MapConflictError';
+}
+
+/** A reason that names the file first, as every row's reason does. */
+function namingFile(key: string, err: unknown): string {
+  const line = oneLine(err);
+  if (line.startsWith(`${key}:`) || line.startsWith(key)) return line;
+  const kind = err instanceof GalspinError || !(err instanceof Error) ? '' : `${err.name}: `;
+  return `${key}: ${kind}${line}`;
 }
 
 /**
@@ -68,9 +98,9 @@ function productOf(kind: ReturnType<typeof identifyObject>['product']): SourcePr
   return kind === 'dispersion' ? 'dispersion' : kind === 'unknown' ? 'unknown' : 'velocity';
 }
 
-async function readFits(blobs: BlobStore, key: string): Promise<FitsFile> {
+async function readFits(blobs: BlobStore, key: string): Promise<{ fits: FitsFile; bytes: Uint8Array }> {
   const bytes = await blobs.get(key, { maxBytes: LIMITS.maxFitsBytes });
-  return parseFits(bytes, key, { maxBytes: LIMITS.maxFitsBytes });
+  return { fits: parseFits(bytes, key, { maxBytes: LIMITS.maxFitsBytes }), bytes };
 }
 
 /** Ingests one object; see the module comment for what is thrown and what is recorded. */
@@ -101,11 +131,12 @@ export async function ingestObject(
     }
   }
 
-  const reject = async (reason: string, galaxyId?: string): Promise<IngestOutcome> => {
+  let galaxyId = id.product === 'unknown' ? undefined : id.galaxyId;
+  const record = async (status: 'REJECTED' | 'FAILED', reason: string): Promise<IngestOutcome> => {
     await deps.index.putSourceStatus({
       sourceKey: key,
       galaxyId,
-      status: 'REJECTED',
+      status,
       reason,
       runId,
       product: productOf(id.product),
@@ -113,7 +144,7 @@ export async function ingestObject(
       etag,
       updatedAt: now().toISOString(),
     });
-    log.warn('rejected', { key, reason });
+    log.warn(status === 'REJECTED' ? 'rejected' : 'failed', { key, reason });
     return { kind: 'rejected', sourceKey: key, galaxyId, reason };
   };
 
@@ -129,8 +160,8 @@ export async function ingestObject(
     if (id.product === 'dispersion')
       return await ingestDispersion(deps, key, id.galaxyId, runId, head.size, etag);
 
-    const fits = await readFits(deps.blobs, key);
-    let dispersion: FitsFile | undefined;
+    const velocity = await readFits(deps.blobs, key);
+    let dispersion: { fits: FitsFile; bytes: Uint8Array } | undefined;
     let dispersionKey: string | undefined;
     const sibling = dispersionSibling(key);
     if (sibling && (await deps.blobs.head(sibling))) {
@@ -138,14 +169,30 @@ export async function ingestObject(
         dispersion = await readFits(deps.blobs, sibling);
         dispersionKey = sibling;
       } catch (err) {
-        if (!isPermanentInputError(err)) throw err;
+        if (fateOf(err) === 'retry') throw err;
         // A broken companion must not sink a good velocity map; the companion gets its own row.
         log.warn('dispersion companion unusable', { key: sibling, reason: oneLine(err) });
       }
     }
-    let map = loadKinematicMapFromFits(fits, dispersion ? { dispersion } : undefined);
-    if (dispersion && !map.dispersion) map = loadKinematicMapFromFits(fits);
-    const galaxyId = sanitiseGalaxyId(map.galaxyId || id.galaxyId);
+    let map = loadKinematicMapFromFits(
+      velocity.fits,
+      dispersion ? { dispersion: dispersion.fits } : undefined,
+    );
+    if (dispersion && !map.dispersion) {
+      map = loadKinematicMapFromFits(velocity.fits);
+      dispersion = undefined;
+    }
+    const identity = resolveGalaxyId(key, headerGalaxyId(velocity.fits));
+    galaxyId = identity.galaxyId;
+    const version = mapVersion(velocity.bytes, dispersion?.bytes);
+    const mapKey = keys.mapData(galaxyId, version);
+    const current = await currentMap(deps.blobs, galaxyId);
+    if (current && current.mapKey !== mapKey && !sameSourceFile(current.provenance.sourceKey, key)) {
+      throw new MapConflictError(
+        `${key}: galaxy ${galaxyId} already has a map from ${current.provenance.sourceKey} (version ${current.version}), and this file's content differs; rename its ${identity.from === 'header' ? 'CATID' : 'file'} or delete the other upload`,
+      );
+    }
+
     const pre = preprocessMap(map);
     // Cleaning (quality cuts, hot spaxels, systemic V) is the costly step: once for both uses.
     const clean = map.dispersion ? cleanKinematics(map) : undefined;
@@ -170,17 +217,22 @@ export async function ingestObject(
       normalisation: kinematics?.normalisation,
       sourceGrid: { width: map.width, height: map.height, pixelScaleArcsec: map.pixelScaleArcsec },
     };
-    const mapKey = keys.mapData(galaxyId);
-    await deps.blobs.put(
-      mapKey,
-      encodeStoredMap({ meta, input: pre.input, valid: pre.valid, kinematics: kinematics?.input }),
-      {
-        contentType: 'application/octet-stream',
-      },
-    );
-    await deps.blobs.put(keys.mapMeta(galaxyId), JSON.stringify(meta, null, 2), {
-      contentType: 'application/json',
-    });
+    // Data first, then the pointer, then the row, then the message: a crash between any two is
+    // finished by the redelivered ingest message, and every step repeats harmlessly.
+    if (!(await deps.blobs.head(mapKey))) {
+      await deps.blobs.put(
+        mapKey,
+        encodeStoredMap({ meta, input: pre.input, valid: pre.valid, kinematics: kinematics?.input }),
+        { contentType: 'application/octet-stream' },
+      );
+    }
+    if (current?.mapKey !== mapKey) {
+      const pointer: MapPointer = { ...meta, mapKey, version };
+      await deps.blobs.put(keys.mapMeta(galaxyId), JSON.stringify(pointer, null, 2), {
+        contentType: 'application/json',
+      });
+    }
+    const before = opts.force ? await deps.index.getSource(key) : undefined;
     await deps.index.putSourceStatus({
       sourceKey: key,
       galaxyId,
@@ -192,6 +244,12 @@ export async function ingestObject(
       mapKey,
       updatedAt: now().toISOString(),
     });
+    // A companion's re-ingest that lands on the map already queued (both files were ingested at
+    // once) sends nothing more: one classification per map version.
+    if (before?.mapKey === mapKey && (before.status === 'QUEUED' || before.status === 'CLASSIFIED')) {
+      log.info('map already queued', { key, galaxyId, mapKey });
+      return { kind: 'queued', sourceKey: key, galaxyId, mapKey };
+    }
     const message: ClassifyMessageInput = {
       galaxyId,
       mapKey,
@@ -200,12 +258,26 @@ export async function ingestObject(
       enqueuedAt: now().toISOString(),
     };
     await deps.classifyQueue.sendBatch([JSON.stringify(message)]);
-    log.info('queued', { key, galaxyId, mapKey, dispersion: Boolean(provenance.dispersionKey) });
+    log.info('queued', {
+      key,
+      galaxyId,
+      idFrom: identity.from,
+      mapKey,
+      dispersion: Boolean(provenance.dispersionKey),
+    });
     return { kind: 'queued', sourceKey: key, galaxyId, mapKey };
   } catch (err) {
-    if (isPermanentInputError(err))
-      return reject(oneLine(err), id.product === 'unknown' ? undefined : id.galaxyId);
-    throw err;
+    const fate = fateOf(err);
+    if (fate === 'retry') {
+      if (opts.lastAttempt)
+        await record(
+          'FAILED',
+          `${namingFile(key, err)} (dead-lettered after ${opts.receiveCount ?? LIMITS.maxReceiveCount} receives; galspin redrive retries it)`,
+        );
+      throw err;
+    }
+    if (fate === 'failed') log.error('unexpected error in one file', { key, reason: oneLine(err) });
+    return record(fate === 'rejected' ? 'REJECTED' : 'FAILED', namingFile(key, err));
   }
 }
 
@@ -227,10 +299,6 @@ function twoChannelInput(
     log.warn('no velocity+dispersion input', { file: map.source.velocityFile, reason: oneLine(err) });
     return undefined;
   }
-}
-
-function sanitiseGalaxyId(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 128) || 'unnamed';
 }
 
 /**
@@ -264,19 +332,21 @@ async function ingestDispersion(
       `${key}: dispersion map without its velocity map${velocityKey ? ` (${velocityKey})` : ''}; upload the velocity map to classify this galaxy`,
     );
   }
-  // Already paired (both files were there when the velocity map was ingested): nothing to redo.
-  const metaKey = keys.mapMeta(galaxyId);
-  if (await deps.blobs.head(metaKey)) {
-    const meta = JSON.parse(
-      new TextDecoder().decode(await deps.blobs.get(metaKey, { maxBytes: 1024 * 1024 })),
-    );
-    if (meta?.provenance?.sourceKey === velocityKey && meta?.provenance?.dispersionKey === key) {
-      const velocity = await deps.index.getSource(velocityKey);
+  // Already paired (both files were there when the velocity map was ingested): follow its row.
+  const velocity = await deps.index.getSource(velocityKey);
+  if (velocity?.mapKey && (await deps.blobs.head(velocity.mapKey))) {
+    const paired = decodeStoredMap(await deps.blobs.get(velocity.mapKey), velocity.mapKey);
+    if (paired.meta.provenance.sourceKey === velocityKey && paired.meta.provenance.dispersionKey === key) {
+      if (velocity.status === 'REJECTED' || velocity.status === 'FAILED') {
+        throw new RejectedInputError(`${key}: its velocity map ${velocityKey} was ${velocity.status}`);
+      }
       await deps.index.putSourceStatus({
         ...row,
-        status: velocity?.status === 'CLASSIFIED' ? 'CLASSIFIED' : 'QUEUED',
+        galaxyId: velocity.galaxyId ?? galaxyId,
+        mapKey: velocity.mapKey,
+        status: velocity.status,
       });
-      return { kind: 'companion', sourceKey: key, galaxyId, velocityKey };
+      return { kind: 'companion', sourceKey: key, galaxyId: velocity.galaxyId ?? galaxyId, velocityKey };
     }
   }
   await deps.index.putSourceStatus({ ...row, status: 'QUEUED' });

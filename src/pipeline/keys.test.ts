@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { decodeS3Key, dispersionSibling, identifyObject, isFitsKey, velocitySibling } from './keys.ts';
+import { identifyObject } from './identity.ts';
+import { decodeS3Key, dispersionSibling, isFitsKey, velocitySibling } from './keys.ts';
 
 describe('object keys', () => {
   it('decodes S3 notification keys: + is a space, then percent-decoding', () => {

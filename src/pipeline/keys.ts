@@ -1,17 +1,9 @@
 /**
- * Bucket keys and galaxy identity. The layout is fixed by PREFIX in src/config; this module is
- * the only place that spells a key so that ingest, classify, query and the tests agree.
+ * Bucket keys. The layout is fixed by PREFIX in src/config; this module is the only place that
+ * spells a key so that ingest, classify, query and the tests agree. Which galaxy a file is lives in
+ * identity.ts.
  */
 import { FITS_SUFFIXES, PREFIX } from '../config/index.ts';
-
-/** Product kinds recognised from a SAMI/MaNGA file name. */
-export type ProductKind = 'velocity' | 'dispersion' | 'maps' | 'unknown';
-
-export interface ObjectIdentity {
-  /** Survey id: SAMI CATID, MaNGA plate-ifu, or the file stem when neither is recognisable. */
-  galaxyId: string;
-  product: ProductKind;
-}
 
 /**
  * S3 event notifications URL-encode keys with `+` for spaces (form encoding), and emulators differ
@@ -24,36 +16,6 @@ export function decodeS3Key(raw: string): string {
 export function isFitsKey(key: string): boolean {
   const lower = key.toLowerCase();
   return FITS_SUFFIXES.some((s) => lower.endsWith(s));
-}
-
-function baseName(key: string): string {
-  const slash = key.lastIndexOf('/');
-  return slash >= 0 ? key.slice(slash + 1) : key;
-}
-
-function stripFitsSuffix(name: string): string {
-  const lower = name.toLowerCase();
-  for (const s of FITS_SUFFIXES) if (lower.endsWith(s)) return name.slice(0, -s.length);
-  return name;
-}
-
-/** Only characters safe in an S3 key segment and a DynamoDB key survive in a galaxy id. */
-function sanitiseId(id: string): string {
-  return id.replace(/[^A-Za-z0-9._-]+/g, '_').slice(0, 128) || 'unnamed';
-}
-
-/**
- * Galaxy id and product kind from an object key, following the SAMI DR2/DR3 naming
- * (`<CATID>[_A]_stellar-velocity[-dispersion]_<binning>_<moments>.fits`) and MaNGA DAP
- * (`manga-<plate>-<ifu>-MAPS-….fits.gz`). The header's CATID, when present, wins later.
- */
-export function identifyObject(key: string): ObjectIdentity {
-  const stem = stripFitsSuffix(baseName(key));
-  const manga = /^manga-(\d+-\d+)-MAPS/i.exec(stem);
-  if (manga) return { galaxyId: manga[1], product: 'maps' };
-  const sami = /^([A-Za-z0-9]+?)(?:_[A-Z])?_stellar-velocity(-dispersion)?_/i.exec(stem);
-  if (sami) return { galaxyId: sanitiseId(sami[1]), product: sami[2] ? 'dispersion' : 'velocity' };
-  return { galaxyId: sanitiseId(stem), product: 'unknown' };
 }
 
 /** Key of the dispersion product that belongs beside a SAMI velocity product, if the name allows. */
@@ -69,9 +31,12 @@ export function velocitySibling(dispersionKey: string): string | undefined {
 }
 
 export const keys = {
-  /** Preprocessed 40×40 input (binary, see map-codec.ts). */
-  mapData: (galaxyId: string) => `${PREFIX.maps}${galaxyId}.bin`,
-  /** Provenance and per-map science values (JSON). */
+  /**
+   * One version of a galaxy's preprocessed map (binary, see map-codec.ts); `version` is the content
+   * hash from identity.ts, so two files of one galaxy never overwrite each other's map.
+   */
+  mapData: (galaxyId: string, version: string) => `${PREFIX.maps}${galaxyId}/${version}.bin`,
+  /** The galaxy's current map: its metadata (provenance, science) and the versioned `mapKey` (JSON). */
   mapMeta: (galaxyId: string) => `${PREFIX.maps}${galaxyId}.json`,
   attributionNpy: (modelVersion: string, galaxyId: string) =>
     `${PREFIX.attributions}${modelVersion}/${galaxyId}.npy`,

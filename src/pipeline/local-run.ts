@@ -8,18 +8,22 @@
 import { existsSync } from 'node:fs';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import { join, relative, resolve } from 'node:path';
+import { setTimeout as sleep } from 'node:timers/promises';
 import type * as tfjs from '@tensorflow/tfjs';
-import { PREFIX, type ResultStatus, s3CreatedEvent } from '../config/index.ts';
+import { LIMITS, PREFIX, type ResultStatus, s3CreatedEvent } from '../config/index.ts';
+import { oneLine } from '../errors.ts';
 import type { ServingEngineChoice } from '../model/onnx/serving.ts';
 import { FolderModelStore } from '../model/store.ts';
 import type { TrainOptions } from '../model/train.ts';
 import { generateSurvey } from '../survey/index.ts';
 import { drainThroughHandler, type SqsHandler } from './bridge.ts';
+import { runIdForKey } from './ingest.ts';
 import { isFitsKey } from './keys.ts';
 import { type PipelineLogger, silentLogger } from './logger.ts';
 import { BlobModelRepository } from './model-repo.ts';
 import type { PipelinePorts } from './ports-types.ts';
 import { processIngestBody } from './preprocess.ts';
+import { type InspectableQueue, reconcileHome } from './reconcile.ts';
 import { retrain } from './retrain.ts';
 import { RepositoryClassifierSource } from './tf-classifier.ts';
 import { runWorker } from './worker.ts';
@@ -125,36 +129,32 @@ export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
   const labelsKey = catalogue ? `${PREFIX.labels}${runId}.csv` : undefined;
   if (catalogue && labelsKey)
     await ports.blobs.put(labelsKey, await readFile(catalogue), { contentType: 'text/csv' });
-  const keysUploaded: { key: string; size: number }[] = [];
+  // Velocity maps first, so that their dispersion companions find them already paired.
+  fits.sort((a, b) => Number(a.includes('dispersion')) - Number(b.includes('dispersion')));
+  const embedded = hasInspectableQueues(ports) ? ports : undefined;
+  if (embedded) await resumeHome(embedded, log);
   let done = 0;
   const queue = [...fits];
   await Promise.all(
     Array.from({ length: 8 }, async () => {
       for (let f = queue.shift(); f; f = queue.shift()) {
         const key = `${PREFIX.incoming}${runId}/${relative(dir, f).split('\\').join('/')}`;
-        const body = await readFile(f);
-        await ports.blobs.put(key, body, { contentType: 'application/fits' });
-        keysUploaded.push({ key, size: body.length });
+        await uploadOne(ports, f, key, runId, Boolean(embedded));
         progress({ stage: 'upload', done: ++done, total: fits.length });
       }
     }),
   );
   lap('upload', t);
 
-  // Ingest. Embedded: S3 would have sent these events; we write them. AWS: the emulator sends them.
+  // Ingest. Embedded: the SQLite ingest queue holds one S3-shaped event per upload (written with
+  // it); AWS: the emulator sends them and the real preprocess handler takes them through the bridge.
   t = performance.now();
-  let ingested = 0;
   if (opts.preprocessHandler) {
     await drainThroughHandler(ports.ingestQueue, opts.preprocessHandler, {
       onProgress: (n) => progress({ stage: 'ingest', done: n, total: fits.length }),
     });
   } else {
-    // Velocity maps first so that their dispersion companions find them already paired.
-    keysUploaded.sort((a, b) => Number(a.key.includes('dispersion')) - Number(b.key.includes('dispersion')));
-    for (const { key, size } of keysUploaded) {
-      await processIngestBody({ ...ports, log }, s3CreatedEvent('local', key, size));
-      progress({ stage: 'ingest', done: ++ingested, total: keysUploaded.length });
-    }
+    await drainIngest(ports, log, (n, total) => progress({ stage: 'ingest', done: n, total }));
   }
   lap('ingest', t);
 
@@ -215,6 +215,9 @@ export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
     },
   );
   await models.dispose();
+  // Work that died with a killed process on every delivery still gets its one row.
+  if (embedded)
+    await reconcileHome({ ...embedded, now: () => new Date() }, (k) => runIdForKey(k, new Date()));
   lap('classify', t);
 
   const champion = (await repo.champion())?.version ?? '';
@@ -227,15 +230,19 @@ export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
       cursor = page.cursor;
     } while (cursor);
   }
+  // Classes of this run's uploads, from their rows: a re-uploaded map is classified once, and its
+  // result row belongs to the run that first classified it.
   const classes = { fast: 0, slow: 0, uncertain: 0 };
-  for (const c of Object.keys(classes) as (keyof typeof classes)[]) {
-    let cursor: string | undefined;
-    do {
-      const page = await ports.index.queryByClass({ class: c, modelVersion: champion, limit: 1000, cursor });
-      classes[c] += page.items.filter((r) => r.runId === runId).length;
-      cursor = page.cursor;
-    } while (cursor);
-  }
+  let cursor: string | undefined;
+  do {
+    const page = await ports.index.querySourcesByStatus({ status: 'CLASSIFIED', runId, limit: 1000, cursor });
+    for (const row of page.items) {
+      if (row.product === 'dispersion' || !row.galaxyId) continue;
+      const result = await ports.index.getResult(row.galaxyId, champion);
+      if (result?.status === 'CLASSIFIED') classes[result.class]++;
+    }
+    cursor = page.cursor;
+  } while (cursor);
   progress({ stage: 'done', done: 1, total: 1 });
   return {
     runId,
@@ -250,6 +257,94 @@ export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
     seconds,
   };
 }
+
+type ResumableQueue = InspectableQueue & { releaseOrphans(): number };
+type EmbeddedQueues = PipelinePorts & { ingestQueue: ResumableQueue; classifyQueue: ResumableQueue };
+
+/** The embedded home's SQLite queues can be inspected and resumed; SQS cannot (nor need be). */
+function hasInspectableQueues(ports: PipelinePorts): ports is EmbeddedQueues {
+  const resumable = (q: object) => 'releaseOrphans' in q && 'pendingBodies' in q;
+  return ports.mode === 'embedded' && resumable(ports.ingestQueue) && resumable(ports.classifyQueue);
+}
+
+/**
+ * Picks up where a killed run on this home stopped: the claims of dead processes are released,
+ * and objects that were stored but never announced are announced (src/pipeline/reconcile.ts).
+ */
+async function resumeHome(ports: EmbeddedQueues, log: PipelineLogger): Promise<void> {
+  const released = ports.ingestQueue.releaseOrphans() + ports.classifyQueue.releaseOrphans();
+  const report = await reconcileHome(ports, (k) => runIdForKey(k, new Date()));
+  if (released + report.announced + report.deadLettered > 0)
+    log.info('resumed an interrupted run', { released, ...report });
+}
+
+/**
+ * One file into `incoming/`. Its size is checked before it is read: a file past the limit is not
+ * copied, and gets its REJECTED row at once. Embedded, the object's S3-shaped event is enqueued
+ * right after the object is stored (a crash in between is repaired by {@link resumeHome}).
+ */
+async function uploadOne(
+  ports: PipelinePorts,
+  file: string,
+  key: string,
+  runId: string,
+  announce: boolean,
+): Promise<void> {
+  const { size } = await stat(file);
+  if (size > LIMITS.maxFitsBytes) {
+    await ports.index.putSourceStatus({
+      sourceKey: key,
+      status: 'REJECTED',
+      reason: `${file}: ${size} bytes exceeds the limit of ${LIMITS.maxFitsBytes} bytes; not uploaded`,
+      runId,
+      sizeBytes: size,
+      updatedAt: new Date().toISOString(),
+    });
+    return;
+  }
+  const body = await readFile(file);
+  await ports.blobs.put(key, body, { contentType: 'application/fits' });
+  if (announce) {
+    const head = await ports.blobs.head(key);
+    await ports.ingestQueue.sendBatch([s3CreatedEvent('local', key, body.length, head?.etag)]);
+  }
+}
+
+/**
+ * Drains the embedded ingest queue in this process, as the preprocess Lambda drains SQS: a message
+ * is deleted only after its object has its row; a transient failure is retried after a short pause
+ * and dead-lettered after `LIMITS.maxReceiveCount` receives (its row then says so).
+ */
+async function drainIngest(
+  ports: PipelinePorts,
+  log: PipelineLogger,
+  onProgress: (done: number, total: number) => void,
+): Promise<void> {
+  let done = 0;
+  for (;;) {
+    const messages = await ports.ingestQueue.receive({ maxMessages: 10, waitSeconds: 0 });
+    if (messages.length === 0) {
+      const d = await ports.ingestQueue.depth();
+      if (d.visible + d.inFlight === 0) return;
+      await sleep(100); // another process holds some, or a retry waits out its pause
+      continue;
+    }
+    for (const m of messages) {
+      try {
+        await processIngestBody({ ...ports, log }, m.body, { receiveCount: m.receiveCount });
+        await ports.ingestQueue.delete([m.receiptHandle]);
+      } catch (err) {
+        log.warn('ingest will be retried', { messageId: m.messageId, reason: oneLine(err) });
+        await ports.ingestQueue.changeVisibility(m.receiptHandle, RETRY_PAUSE_SECONDS).catch(() => {});
+      }
+      const d = await ports.ingestQueue.depth();
+      onProgress(++done, done + d.visible + d.inFlight);
+    }
+  }
+}
+
+/** Pause before an embedded ingest retry: long enough for a busy disk, short enough to wait out. */
+const RETRY_PAUSE_SECONDS = 1;
 
 /**
  * Copies a folder store's champion — and its velocity-only fallback, for galaxies without a

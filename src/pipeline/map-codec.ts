@@ -1,5 +1,5 @@
 /**
- * The preprocessed map as one self-describing object, `maps/<galaxyId>.bin`, so the worker needs a
+ * The preprocessed map as one self-describing object, `maps/<galaxyId>/<version>.bin`, so the worker needs a
  * single GET per galaxy: magic `GSPM`, format version (u8), JSON length (u32 LE), UTF-8 JSON
  * metadata, padding to 4 bytes, then `size²` float32 LE velocity input (the paper's), then `size²`
  * valid bytes; format 2 then adds, for each extra input kind in `meta.planes`, its
@@ -7,6 +7,7 @@
  */
 import { z } from 'zod';
 import { Provenance } from '../config/index.ts';
+import { PermanentInputError } from '../errors.ts';
 import type { InputKind } from '../maps/model-input.ts';
 
 const MAGIC = [0x47, 0x53, 0x50, 0x4d]; // GSPM
@@ -55,6 +56,13 @@ export const MapMeta = z.object({
 });
 export type MapMeta = z.infer<typeof MapMeta>;
 
+/**
+ * `maps/<galaxyId>.json`: the galaxy's current map. Its metadata, plus which version (content hash,
+ * src/pipeline/identity.ts) that is and where its data lie (`maps/<galaxyId>/<version>.bin`).
+ */
+export const MapPointer = MapMeta.extend({ mapKey: z.string().min(1), version: z.string().min(1) });
+export type MapPointer = z.infer<typeof MapPointer>;
+
 export interface StoredMap {
   meta: MapMeta;
   /** size×size row-major velocity input (the paper's), masked spaxels 0. */
@@ -69,7 +77,7 @@ export function inputOf(map: StoredMap, kind: InputKind): Float32Array | undefin
   return kind === 'velocity' ? map.input : map.kinematics;
 }
 
-export class MapCodecError extends Error {
+export class MapCodecError extends PermanentInputError {
   override name = 'MapCodecError';
 }
 

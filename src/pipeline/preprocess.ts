@@ -4,13 +4,24 @@
  * and non-ObjectCreated records are acknowledged without work. Throws only for transient failures,
  * so a partial batch response retries exactly the records that can still succeed.
  */
-import { ingestObjects } from '../config/index.ts';
+import { ingestObjects, LIMITS } from '../config/index.ts';
 import { type IngestDeps, type IngestOutcome, ingestObject } from './ingest.ts';
 
-export async function processIngestBody(deps: IngestDeps, body: string): Promise<IngestOutcome[]> {
+export interface DeliveryInfo {
+  /** How many times this message has been received, this delivery included (1 on the first). */
+  receiveCount?: number;
+}
+
+export async function processIngestBody(
+  deps: IngestDeps,
+  body: string,
+  delivery: DeliveryInfo = {},
+): Promise<IngestOutcome[]> {
   // A body that is not an S3 event can never succeed: let it fail so it lands in the DLQ for a look.
   const objects = ingestObjects(body);
+  const receiveCount = delivery.receiveCount ?? 1;
+  const lastAttempt = receiveCount >= LIMITS.maxReceiveCount;
   const out: IngestOutcome[] = [];
-  for (const obj of objects) out.push(await ingestObject(deps, obj));
+  for (const obj of objects) out.push(await ingestObject(deps, obj, { lastAttempt, receiveCount }));
   return out;
 }

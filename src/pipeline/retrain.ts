@@ -35,10 +35,10 @@ import { readModelDir } from '../model/store.ts';
 import type { TrainOptions } from '../model/train.ts';
 import { trainAndSave } from '../model/train-run.ts';
 import type { BlobStore, ResultIndex, WorkQueue } from '../ports.ts';
+import { currentMap, isMapPointerKey } from './current-map.ts';
 import { RejectedInputError } from './errors.ts';
-import { keys } from './keys.ts';
 import { type PipelineLogger, silentLogger } from './logger.ts';
-import { decodeStoredMap, inputOf, MapMeta } from './map-codec.ts';
+import { decodeStoredMap, inputOf, MapPointer } from './map-codec.ts';
 import { BlobModelRepository } from './model-repo.ts';
 import type { PipelinePorts } from './ports-types.ts';
 
@@ -202,9 +202,9 @@ export async function retrain(deps: RetrainDeps, opts: RetrainOptions): Promise<
   const inputKind = opts.inputKind ?? DEFAULT_INPUT_KIND;
   let withoutInput = 0;
   for (const [id, label] of labels) {
-    const key = keys.mapData(id);
-    if (!(await deps.blobs.head(key))) continue; // labeled but never ingested
-    const map = decodeStoredMap(await deps.blobs.get(key), key);
+    const current = await currentMap(deps.blobs, id);
+    if (!current || !(await deps.blobs.head(current.mapKey))) continue; // labeled but never ingested
+    const map = decodeStoredMap(await deps.blobs.get(current.mapKey), current.mapKey);
     const input = inputOf(map, inputKind);
     if (!input) {
       withoutInput++; // e.g. no dispersion map for a velocity+dispersion model
@@ -393,11 +393,13 @@ export async function enqueueAll(
   let n = 0;
   const runId = `reclassify-${modelVersion}`.replace(/[^A-Za-z0-9._:-]/g, '-').slice(0, 128);
   for await (const b of deps.blobs.list(PREFIX.maps)) {
-    if (!b.key.endsWith('.json')) continue;
-    const meta = MapMeta.parse(JSON.parse(new TextDecoder().decode(await deps.blobs.get(b.key))));
+    if (!isMapPointerKey(b.key, PREFIX.maps)) continue;
+    const parsed = MapPointer.safeParse(JSON.parse(new TextDecoder().decode(await deps.blobs.get(b.key))));
+    if (!parsed.success) continue; // a pointer from before versioned maps: re-ingest to reclassify it
+    const meta = parsed.data;
     const msg: ClassifyMessageInput = {
       galaxyId: meta.galaxyId,
-      mapKey: keys.mapData(meta.galaxyId),
+      mapKey: meta.mapKey,
       provenance: meta.provenance,
       runId,
       modelVersion,

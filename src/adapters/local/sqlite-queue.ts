@@ -3,14 +3,19 @@
  * table. Several processes may share one file: a receive claims messages with one
  * `UPDATE … RETURNING` inside an IMMEDIATE transaction, so no message is handed to two consumers
  * within its visibility timeout, and a consumer killed mid-batch simply lets the timeout expire.
+ * Each claim records its owner (host and pid), so a later process on the same machine can hand the
+ * claims of a dead one back at once ({@link SqliteQueue.releaseOrphans}) instead of waiting out
+ * the timeout.
  */
 import { randomBytes, randomUUID } from 'node:crypto';
+import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LIMITS, TIMEOUTS } from '../../config/index.ts';
+import { GalspinError } from '../../errors.ts';
 import type { DeadLetter, QueueMessage, ReceiveOptions, WorkQueue } from '../../ports.ts';
 import { type Db, openSqlite } from './sqlite.ts';
 
-export class QueueError extends Error {
+export class QueueError extends GalspinError {
   override name = 'QueueError';
 }
 
@@ -49,6 +54,31 @@ CREATE TABLE IF NOT EXISTS queue_dead_letters (
 CREATE INDEX IF NOT EXISTS queue_dead_letters_queue ON queue_dead_letters (queue, seq);
 `;
 
+/** Columns added after the first release; added to an existing file on open. */
+const MIGRATIONS: [table: string, column: string, ddl: string][] = [
+  ['queue_messages', 'owner', 'ALTER TABLE queue_messages ADD COLUMN owner TEXT'],
+];
+
+function migrate(db: Db): void {
+  for (const [table, column, ddl] of MIGRATIONS) {
+    const columns = db.prepare(`PRAGMA table_info(${table})`).all() as { name: string }[];
+    if (!columns.some((c) => c.name === column)) db.exec(ddl);
+  }
+}
+
+/** This process, as a claim's owner: `<host>:<pid>`. */
+const OWNER = `${hostname()}:${process.pid}`;
+
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (err) {
+    // EPERM: it exists but belongs to someone else.
+    return (err as NodeJS.ErrnoException).code === 'EPERM';
+  }
+}
+
 /** Polling interval bounds of a long poll, ms: short first so an arriving message is picked up fast. */
 const POLL_MIN_MS = 20;
 const POLL_MAX_MS = 200;
@@ -67,6 +97,7 @@ export class SqliteQueue implements WorkQueue {
     this.ownsDb = typeof db === 'string';
     this.db = typeof db === 'string' ? openSqlite(db) : db;
     this.db.exec(SCHEMA);
+    migrate(this.db);
     this.name = opts.name;
     this.visibilityMs = (opts.visibilitySeconds ?? TIMEOUTS.classifyVisibilitySeconds) * 1000;
     this.maxReceiveCount = opts.maxReceiveCount ?? LIMITS.maxReceiveCount;
@@ -111,6 +142,7 @@ export class SqliteQueue implements WorkQueue {
         const rows = this.stmts.claim.all({
           visibleAt: now + visibilityMs,
           nonce: randomBytes(8).toString('hex'),
+          owner: OWNER,
           queue: this.name,
           now,
           max,
@@ -192,6 +224,33 @@ export class SqliteQueue implements WorkQueue {
     }));
   }
 
+  /**
+   * Makes the in-flight messages of processes on this machine that no longer exist visible again
+   * (a `galspin run` killed mid-batch), so a new run resumes them at once. Their receive counts
+   * stand: a file that kills the process every time still reaches the dead-letter table.
+   * Returns how many were released.
+   */
+  releaseOrphans(): number {
+    const now = this.now();
+    const owners = this.stmts.owners.all(this.name, now) as { owner: string }[];
+    let released = 0;
+    for (const { owner } of owners) {
+      const at = owner.lastIndexOf(':');
+      const host = owner.slice(0, at);
+      const pid = Number(owner.slice(at + 1));
+      if (host !== hostname() || !Number.isInteger(pid) || isAlive(pid)) continue;
+      released += this.stmts.release.run(now, this.name, owner, now).changes;
+    }
+    return released;
+  }
+
+  /** Every message not yet deleted: visible, in flight and dead-lettered (for reconciling). */
+  pendingBodies(): { body: string; deadLettered: boolean; receiveCount: number }[] {
+    return (
+      this.stmts.pending.all(this.name, this.name) as { body: string; dead: number; receive_count: number }[]
+    ).map((r) => ({ body: r.body, deadLettered: r.dead === 1, receiveCount: r.receive_count }));
+  }
+
   /** Deletes every message of this queue, dead letters included. */
   async purge(): Promise<void> {
     this.db.transaction(() => {
@@ -221,7 +280,7 @@ function prepare(db: Db) {
     // The receipt is unique per delivery: message id + receive count + a per-claim nonce.
     claim: db.prepare(
       `UPDATE queue_messages
-       SET receive_count = receive_count + 1, visible_at = @visibleAt,
+       SET receive_count = receive_count + 1, visible_at = @visibleAt, owner = @owner,
            receipt = id || ':' || (receive_count + 1) || ':' || @nonce
        WHERE seq IN (SELECT seq FROM queue_messages WHERE queue = @queue AND visible_at <= @now ORDER BY seq LIMIT @max)
        RETURNING id, body, receive_count, receipt, seq`,
@@ -242,6 +301,16 @@ function prepare(db: Db) {
        SELECT queue, id, body, sent_at, ?, 0 FROM queue_dead_letters WHERE queue = ? ORDER BY seq`,
     ),
     clearDead: db.prepare('DELETE FROM queue_dead_letters WHERE queue = ?'),
+    owners: db.prepare(
+      'SELECT DISTINCT owner FROM queue_messages WHERE queue = ? AND visible_at > ? AND owner IS NOT NULL',
+    ),
+    release: db.prepare(
+      'UPDATE queue_messages SET visible_at = ? WHERE queue = ? AND owner = ? AND visible_at > ?',
+    ),
+    pending: db.prepare(
+      `SELECT body, 0 AS dead, receive_count FROM queue_messages WHERE queue = ?
+       UNION ALL SELECT body, 1 AS dead, receive_count FROM queue_dead_letters WHERE queue = ?`,
+    ),
     listDead: db.prepare(
       'SELECT id, body, receive_count, dead_at FROM queue_dead_letters WHERE queue = ? ORDER BY seq LIMIT ?',
     ),

@@ -1,11 +1,12 @@
 /**
- * Test helper: writes a preprocessed map as the preprocess Lambda would (`maps/<galaxyId>`) and
+ * Test helper: writes a preprocessed map as the preprocess Lambda would (`maps/<galaxyId>/<version>.bin` and its pointer) and
  * returns the classify message body that points at it.
  */
 import type { ClassifyMessageInput } from '../../config/index.ts';
 import type { BlobStore } from '../../ports.ts';
+import { mapVersion } from '../identity.ts';
 import { keys } from '../keys.ts';
-import { encodeStoredMap, type MapMeta } from '../map-codec.ts';
+import { encodeStoredMap, type MapMeta, type MapPointer } from '../map-codec.ts';
 
 export async function putStoredMap(
   blobs: BlobStore,
@@ -22,24 +23,22 @@ export async function putStoredMap(
     survey: 'synthetic' as const,
     preprocessedAt: new Date().toISOString(),
   };
-  await blobs.put(
-    keys.mapData(galaxyId),
-    encodeStoredMap({
-      meta: {
-        galaxyId,
-        size: 40,
-        provenance,
-        science,
-        sourceGrid: { width: 50, height: 50, pixelScaleArcsec: 0.5 },
-      },
-      input,
-      valid,
-      kinematics,
-    }),
-  );
+  const meta: MapMeta = {
+    galaxyId,
+    size: 40,
+    provenance,
+    science,
+    sourceGrid: { width: 50, height: 50, pixelScaleArcsec: 0.5 },
+  };
+  const bytes = encodeStoredMap({ meta, input, valid, kinematics });
+  const version = mapVersion(new Uint8Array(input.buffer, input.byteOffset, input.byteLength));
+  const mapKey = keys.mapData(galaxyId, version);
+  await blobs.put(mapKey, bytes);
+  const pointer: MapPointer = { ...meta, mapKey, version };
+  await blobs.put(keys.mapMeta(galaxyId), JSON.stringify(pointer));
   const msg: ClassifyMessageInput = {
     galaxyId,
-    mapKey: keys.mapData(galaxyId),
+    mapKey,
     provenance,
     runId: 't',
     enqueuedAt: new Date().toISOString(),
