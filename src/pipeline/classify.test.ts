@@ -4,6 +4,7 @@ import { readNpyFloat32 } from '../formats/npy.ts';
 import { initBackend } from '../model/backend.ts';
 import { buildModel } from '../model/network.ts';
 import { fitOod } from '../model/ood.ts';
+import type { ClassifierSource } from './classifier.ts';
 import { BlobModelRepository } from './model-repo.ts';
 import { MemoryBlobStore, MemoryIndex, MemoryQueue } from './testing/memory.ts';
 import { putStoredMap } from './testing/stored-map.ts';
@@ -256,5 +257,81 @@ describe('classify worker', () => {
     expect(await index.getResult('a', 'v1')).toBeDefined();
     expect(await index.getResult('b', 'v2')).toBeDefined();
     expect(await index.getResult('b', 'v1')).toBeUndefined();
+  });
+});
+
+describe('one classification per galaxy, model and map version', () => {
+  /** Wraps a classifier source so the test can count maps that went through the network. */
+  function counting(models: ClassifierSource): { source: ClassifierSource; inferred: () => number } {
+    let n = 0;
+    const source: ClassifierSource = {
+      champion: () => models.champion(),
+      fallback: models.fallback ? () => models.fallback?.() ?? Promise.resolve(undefined) : undefined,
+      load: async (version) => {
+        const c = await models.load(version);
+        return new Proxy(c, {
+          get(target, prop, receiver) {
+            if (prop !== 'classify') return Reflect.get(target, prop, receiver);
+            return (inputs: Float32Array[]) => {
+              n += inputs.length;
+              return target.classify(inputs);
+            };
+          },
+        });
+      },
+    };
+    return { source, inferred: () => n };
+  }
+
+  it('repeats and re-uploads of the same map only mark their rows; a changed map is classified again', async () => {
+    const { blobs, index, queue, models } = await setup();
+    const { source, inferred } = counting(models);
+    const drain = () =>
+      runWorker(
+        { blobs, index, queue, models: source },
+        { batchSize: 8, batchMs: 50, waitSeconds: 0, visibilitySeconds: 30, untilEmpty: true },
+      );
+    const body = await putMap(blobs, 'g1', 'disc', 1);
+    // A duplicated event: the same message twice in one batch, then once more later.
+    await queue.sendBatch([body, body]);
+    await drain();
+    await queue.sendBatch([body]);
+    await drain();
+    expect(inferred()).toBe(1);
+
+    // The same file uploaded again under another run: same content, same map version.
+    const again = JSON.parse(body);
+    again.runId = 't2';
+    again.provenance.sourceKey = 'incoming/t2/g1_stellar-velocity_default_two-moment.fits';
+    await queue.sendBatch([JSON.stringify(again)]);
+    await drain();
+    expect(inferred()).toBe(1);
+    const row = await index.getSource(again.provenance.sourceKey);
+    expect(row).toMatchObject({ status: 'CLASSIFIED', mapKey: again.mapKey, runId: 't2' });
+
+    // The file changed: a new version, classified once; the stale message is not classified.
+    const changed = await putMap(blobs, 'g1', 'noise', 2);
+    expect(JSON.parse(changed).mapKey).not.toBe(JSON.parse(body).mapKey);
+    await queue.sendBatch([body, changed]);
+    await drain();
+    expect(inferred()).toBe(2);
+    const result = await index.getResult('g1', 'v1');
+    expect(result?.mapKey).toBe(JSON.parse(changed).mapKey);
+    expect(await queue.depth()).toEqual({ visible: 0, inFlight: 0, deadLettered: 0 });
+  });
+
+  it('a message for a map superseded by another file ends that upload as REJECTED, naming the newer file', async () => {
+    const { blobs, index, queue, models } = await setup();
+    const old = JSON.parse(await putMap(blobs, 'g2', 'disc', 3));
+    old.provenance.sourceKey = 'incoming/a/first-name.fits';
+    await putMap(blobs, 'g2', 'noise', 4); // the pointer now names another file's map
+    await queue.sendBatch([JSON.stringify(old)]);
+    await runWorker(
+      { blobs, index, queue, models },
+      { batchSize: 8, batchMs: 50, waitSeconds: 0, visibilitySeconds: 30, untilEmpty: true },
+    );
+    const row = await index.getSource('incoming/a/first-name.fits');
+    expect(row?.status).toBe('REJECTED');
+    expect(row?.reason).toMatch(/^incoming\/a\/first-name\.fits: superseded by incoming\/t\/g2_stellar-velocity/);
   });
 });

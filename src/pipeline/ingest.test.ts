@@ -135,6 +135,76 @@ describe('ingest', () => {
     expect(await deps.index.getSource(key)).toBeUndefined();
   });
 
+  it('two files claiming one CATID: the later, different one is REJECTED as a conflict; the first map stays', async () => {
+    const deps = setup();
+    const first = syntheticUpload('9000002', 'fast', 21);
+    const other = syntheticUpload('9000002', 'slow', 22); // same CATID in its header, other content
+    const firstKey = `incoming/a/${first.velocity.name}`;
+    const otherKey = 'incoming/b/9000002-reprocessed.fits';
+    await deps.blobs.put(firstKey, first.velocity.bytes);
+    await deps.blobs.put(otherKey, other.velocity.bytes);
+    const a = await ingestObject(deps, { bucket: 'b', key: firstKey });
+    const b = await ingestObject(deps, { bucket: 'b', key: otherKey });
+    expect(a.kind).toBe('queued');
+    expect(b.kind).toBe('rejected');
+    const row = await deps.index.getSource(otherKey);
+    expect(row?.status).toBe('REJECTED');
+    expect(row?.reason).toMatch(
+      new RegExp(`^${otherKey}: galaxy 9000002 already has a map from ${firstKey.replace(/[.]/g, '\\.')}`),
+    );
+    const pointer = await currentMap(deps.blobs, '9000002');
+    expect(pointer?.mapKey).toBe((a as { mapKey: string }).mapKey);
+    expect(decodeStoredMap(await deps.blobs.get(pointer?.mapKey as string)).meta.provenance.sourceKey).toBe(
+      firstKey,
+    );
+    expect((await deps.classifyQueue.depth()).visible).toBe(1);
+
+    // The same bytes under another run folder are the same map version, not a conflict.
+    const rerunKey = `incoming/rerun/${first.velocity.name}`;
+    await deps.blobs.put(rerunKey, first.velocity.bytes);
+    const c = await ingestObject(deps, { bucket: 'b', key: rerunKey });
+    expect(c).toMatchObject({ kind: 'queued', mapKey: (a as { mapKey: string }).mapKey });
+    // The same file name with changed bytes is a new version of that file, and moves the pointer.
+    const changedKey = `incoming/fixed/${first.velocity.name}`;
+    await deps.blobs.put(changedKey, other.velocity.bytes);
+    const d = await ingestObject(deps, { bucket: 'b', key: changedKey });
+    expect(d.kind).toBe('queued');
+    expect((d as { mapKey: string }).mapKey).not.toBe((a as { mapKey: string }).mapKey);
+    expect((await currentMap(deps.blobs, '9000002'))?.mapKey).toBe((d as { mapKey: string }).mapKey);
+  });
+
+  it('anything unexpected in one file becomes its FAILED row naming the file; a transient error on the last receive says dead-lettered', async () => {
+    const deps = setup();
+    const key = `incoming/t/${SAMI_VELOCITY}`;
+    await deps.blobs.put(key, readFileSync(`${FIXTURES}/${SAMI_VELOCITY}`));
+    const get = deps.blobs.get.bind(deps.blobs);
+    deps.blobs.get = async () => {
+      throw new RangeError('The number 1.5 cannot be converted to a BigInt');
+    };
+    const out = await ingestObject(deps, { bucket: 'b', key });
+    expect(out.kind).toBe('rejected');
+    const row = await deps.index.getSource(key);
+    expect(row?.status).toBe('FAILED');
+    expect(row?.reason).toBe(`${key}: RangeError: The number 1.5 cannot be converted to a BigInt`);
+
+    const again = `incoming/u/${SAMI_VELOCITY}`;
+    deps.blobs.get = get;
+    await deps.blobs.put(again, readFileSync(`${FIXTURES}/${SAMI_VELOCITY}`));
+    deps.blobs.get = async () => {
+      throw Object.assign(new Error('connect ECONNRESET'), { code: 'ECONNRESET' });
+    };
+    await expect(ingestObject(deps, { bucket: 'b', key: again }, { receiveCount: 2 })).rejects.toThrow(
+      /ECONNRESET/,
+    );
+    expect(await deps.index.getSource(again)).toBeUndefined();
+    await expect(
+      ingestObject(deps, { bucket: 'b', key: again }, { receiveCount: 3, lastAttempt: true }),
+    ).rejects.toThrow(/ECONNRESET/);
+    const dead = await deps.index.getSource(again);
+    expect(dead?.status).toBe('FAILED');
+    expect(dead?.reason).toMatch(/ECONNRESET \(dead-lettered after 3 receives; galspin redrive retries it\)$/);
+  });
+
   it('run id is the first folder under incoming/', () => {
     const now = new Date('2026-11-25T00:00:00Z');
     expect(runIdForKey('incoming/survey 7/a.fits', now)).toBe('survey-7');

@@ -44,28 +44,9 @@ describe('SqliteQueue across connections and processes', () => {
     const file = join(dir, 'killed.sqlite');
     const q = new SqliteQueue(file, { name: 'classify', visibilitySeconds: 1 });
     await q.sendBatch(['a', 'b', 'c', 'd', 'e']);
-    const code = `
-      const { SqliteQueue } = await import(${JSON.stringify(queueModule)});
-      const q = new SqliteQueue(${JSON.stringify(file)}, { name: 'classify', visibilitySeconds: 1 });
-      const got = await q.receive({ maxMessages: 5, waitSeconds: 5 });
-      process.stdout.write(JSON.stringify(got.map((m) => m.body)) + '\\n');
-      setInterval(() => {}, 1000); // "working" until killed
-    `;
-    const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
-      stdio: ['ignore', 'pipe', 'inherit'],
-    });
-    const claimed = await new Promise<string[]>((resolve, reject) => {
-      let out = '';
-      child.stdout.on('data', (b: Buffer) => {
-        out += b.toString();
-        if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]));
-      });
-      child.once('exit', (c) => reject(new Error(`consumer exited early (${c})`)));
-    });
+    const { claimed, kill } = await claimInChild(file, 'classify', 1);
     expect(claimed.sort()).toEqual(['a', 'b', 'c', 'd', 'e']);
-    const exited = new Promise((r) => child.once('exit', r));
-    child.kill('SIGKILL');
-    await exited;
+    await kill();
     expect(await q.receive({ maxMessages: 10, waitSeconds: 0 })).toEqual([]);
     const again: QueueMessage[] = [];
     while (again.length < 5) again.push(...(await q.receive({ maxMessages: 10, waitSeconds: 3 })));
@@ -73,6 +54,25 @@ describe('SqliteQueue across connections and processes', () => {
     expect(again.every((m) => m.receiveCount === 2)).toBe(true);
     await q.delete(again.map((m) => m.receiptHandle));
     expect(await q.depth()).toEqual({ visible: 0, inFlight: 0, deadLettered: 0 });
+    q.close();
+  });
+
+  it('hands back the claims of a killed process at once, and never those of a live one', async () => {
+    const file = join(dir, 'orphans.sqlite');
+    const q = new SqliteQueue(file, { name: 'ingest', visibilitySeconds: 3600 });
+    await q.sendBatch(['x', 'y', 'z', 'mine']);
+    const { claimed, kill } = await claimInChild(file, 'ingest', 3600, 3);
+    expect(claimed).toHaveLength(3);
+    const [mine] = await q.receive({ maxMessages: 1, waitSeconds: 0 });
+    expect(q.releaseOrphans()).toBe(0); // the child is still alive
+    await kill();
+    expect(q.releaseOrphans()).toBe(3);
+    const back = await q.receive({ maxMessages: 10, waitSeconds: 0 });
+    expect(back.map((m) => m.body).sort()).toEqual([...claimed].sort());
+    expect(back.every((m) => m.receiveCount === 2)).toBe(true);
+    expect(q.releaseOrphans()).toBe(0); // this process's own claims stay in flight
+    expect(await q.depth()).toMatchObject({ visible: 0, inFlight: 4 });
+    await q.delete([mine.receiptHandle, ...back.map((m) => m.receiptHandle)]);
     q.close();
   });
 
@@ -98,3 +98,36 @@ describe('SqliteQueue across connections and processes', () => {
     q.close();
   });
 });
+
+/** A child process that claims up to `max` messages, reports them, and works until killed. */
+async function claimInChild(
+  file: string,
+  name: string,
+  visibilitySeconds: number,
+  max = 5,
+): Promise<{ claimed: string[]; kill: () => Promise<void> }> {
+  const code = `
+    const { SqliteQueue } = await import(${JSON.stringify(queueModule)});
+    const q = new SqliteQueue(${JSON.stringify(file)}, { name: ${JSON.stringify(name)}, visibilitySeconds: ${visibilitySeconds} });
+    const got = await q.receive({ maxMessages: ${max}, waitSeconds: 5 });
+    process.stdout.write(JSON.stringify(got.map((m) => m.body)) + '\\n');
+    setInterval(() => {}, 1000); // "working" until killed
+  `;
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', code], {
+    stdio: ['ignore', 'pipe', 'inherit'],
+  });
+  const claimed = await new Promise<string[]>((resolve, reject) => {
+    let out = '';
+    child.stdout.on('data', (b: Buffer) => {
+      out += b.toString();
+      if (out.includes('\n')) resolve(JSON.parse(out.split('\n')[0]));
+    });
+    child.once('exit', (c) => reject(new Error(`consumer exited early (${c})`)));
+  });
+  const kill = async () => {
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+  };
+  return { claimed, kill };
+}
