@@ -9,6 +9,8 @@ export default defineConfig({
       'lambdas/**/*.test.ts',
       'gpu-tasks/**/*.test.ts',
     ],
+    // Tests that spawn bin/galspin.mjs run the compiled build: make it current first.
+    globalSetup: ['test/support/build-dist.ts'],
     testTimeout: 60_000,
     hookTimeout: 120_000,
     pool: 'forks',

@@ -153,7 +153,7 @@ if (values.moto) {
     const { drainThroughHandler } = await import('../src/pipeline/bridge.ts');
     process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
     for (const n of sizes) {
-      const ports = awsPortsFromEnv();
+      const ports = await awsPortsFromEnv();
       // moto delivers the S3 events itself; the bridge runs the real handler on them.
       const f = await runOnce('moto', ports, n, async () => {
         await drainThroughHandler(ports.ingestQueue, handler, { waitSeconds: 1 });

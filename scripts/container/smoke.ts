@@ -140,7 +140,7 @@ async function main(): Promise<void> {
 
   const provisioned = await provisionLocal({ environment: 'smoke' });
   Object.assign(process.env, provisioned.env);
-  const ports = awsPortsFromEnv();
+  const ports = await awsPortsFromEnv();
   const pushed = await pushChampion('models', ports.blobs);
   say(`moto ${endpoint}; provisioned ${provisioned.bucket}; champion ${pushed.version} (${pushed.outcome})`);
 

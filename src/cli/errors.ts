@@ -1,5 +1,6 @@
-import { FitsError } from '../fits/index.ts';
-import { MapError } from '../maps/index.ts';
+// The error classes' own modules: the indexes pull in the FITS reader and zod, which `--help` need not load.
+import { FitsError } from '../fits/errors.ts';
+import { MapError } from '../maps/types.ts';
 
 /** A command-line usage mistake: exit code 2. */
 export class UsageError extends Error {

@@ -6,7 +6,10 @@
  * tfjs-node(-gpu) are optional: they are imported dynamically and a missing or unbuildable native
  * binding only moves the choice down the list. `GALSPIN_BACKEND` names a backend to insist on.
  */
-import * as tfjs from '@tensorflow/tfjs';
+import type * as tfjs from '@tensorflow/tfjs';
+
+type Tfjs = typeof tfjs;
+
 import { setNativeTraining } from './native-training.ts';
 import { registerWasmConv2DBackpropFilter } from './wasm-kernels/conv2d-backprop-filter.ts';
 
@@ -29,7 +32,7 @@ export class BackendError extends Error {
 }
 
 export interface InitBackendOptions {
-  /** Where the one-line "backend: …" notice goes; default stderr. Pass `() => {}` to silence. */
+  /** Where the one-line "backend: …" notice goes; default stderr (see setDefaultBackendLog). `() => {}` silences it. */
   log?: (line: string) => void;
   /**
    * Train with libtensorflow's fused kernels (native-training.ts) on the tensorflow backends.
@@ -39,6 +42,24 @@ export interface InitBackendOptions {
 }
 
 let current: Backend | undefined;
+
+/** Where initBackend's one-line notice goes when the caller names no `log`. */
+let defaultLog: (line: string) => void = (line) => process.stderr.write(`${line}\n`);
+
+/**
+ * Sets where the "backend: …" notice goes by default: the CLI keeps it for --verbose, the workers
+ * leave it on stderr (their log).
+ */
+export function setDefaultBackendLog(log: (line: string) => void): void {
+  defaultLog = log;
+}
+
+// TensorFlow.js takes ~2 s to load; only the commands that compute load it, on first use.
+let loaded: Promise<typeof tfjs> | undefined;
+function loadTfjs(): Promise<typeof tfjs> {
+  loaded ??= import('@tensorflow/tfjs');
+  return loaded;
+}
 
 export function parseBackendPreference(value: string): BackendPreference {
   const v = value.trim().toLowerCase();
@@ -58,7 +79,7 @@ async function importOptional(specifier: string): Promise<unknown> {
   return import(specifier);
 }
 
-async function tryStart(name: BackendName): Promise<void> {
+async function tryStart(tf: Tfjs, name: BackendName): Promise<void> {
   // libtensorflow prints oneDNN/CPU-feature banners at INFO level on load; keep warnings.
   if (name.startsWith('tensorflow')) process.env.TF_CPP_MIN_LOG_LEVEL ??= '2';
   switch (name) {
@@ -70,7 +91,7 @@ async function tryStart(name: BackendName): Promise<void> {
       break;
     case 'wasm': {
       await import('@tensorflow/tfjs-backend-wasm');
-      registerWasmConv2DBackpropFilter(tfjs);
+      registerWasmConv2DBackpropFilter(tf);
       break;
     }
     case 'cpu':
@@ -78,9 +99,9 @@ async function tryStart(name: BackendName): Promise<void> {
   }
   // tfjs-node-gpu registers itself under the name 'tensorflow' too.
   const registered = name === 'tensorflow-gpu' ? 'tensorflow' : name;
-  const ok = await tfjs.setBackend(registered);
-  if (!ok || tfjs.getBackend() !== registered) throw new BackendError(`${name} did not initialise`);
-  await tfjs.ready();
+  const ok = await tf.setBackend(registered);
+  if (!ok || tf.getBackend() !== registered) throw new BackendError(`${name} did not initialise`);
+  await tf.ready();
 }
 
 function firstLine(err: unknown): string {
@@ -97,16 +118,17 @@ export async function initBackend(
 ): Promise<Backend> {
   const wanted = parseBackendPreference(pref);
   const native = opts.nativeKernels ?? parseNativeKernels(process.env.GALSPIN_NATIVE_KERNELS);
+  const tfjs = await loadTfjs();
   if (current && (wanted === 'auto' || wanted === current.name)) {
     current.nativeKernels = setNativeTraining(tfjs, native, { oneDnn: current.name === 'tensorflow' });
     return current;
   }
-  const log = opts.log ?? ((line: string) => process.stderr.write(`${line}\n`));
+  const log = opts.log ?? defaultLog;
   const candidates = wanted === 'auto' ? BACKEND_ORDER : [wanted];
   const skipped: Backend['skipped'] = [];
   for (const name of candidates) {
     try {
-      await tryStart(name);
+      await tryStart(tfjs, name);
       current = {
         name,
         tf: tfjs,

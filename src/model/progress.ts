@@ -1,10 +1,126 @@
 /**
- * Training progress on stderr: on a TTY a cli-progress bar per epoch (batches, loss, accuracy,
- * samples/s, ETA); always one summary line per epoch (loss, acc, val metrics, lr, samples/s, ETA of
- * the whole run), so long runs in logs are not silent.
+ * Progress on stderr, one module for every long job (predict's passes, explain, moran, inspect,
+ * report, run's stages, training):
+ * - {@link jobProgress}: a cli-progress bar on a TTY; otherwise a plain line when the job has run
+ *   {@link PLAIN_FIRST_S} s, then every {@link PLAIN_EVERY_S} s or 10 % of the work (whichever
+ *   comes first), and a last line when it ends — a short job prints nothing in a log.
+ * - {@link trainingProgress}: a bar per epoch on a TTY (batches, loss, accuracy, samples/s, ETA);
+ *   always one summary line per epoch (loss, acc, val metrics, lr, samples/s, ETA of the run).
  */
 import cliProgress from 'cli-progress';
 import type { EpochRecord } from './callbacks.ts';
+
+/** A job shorter than this (s) prints no plain line. */
+export const PLAIN_FIRST_S = 3;
+/** Longest gap between plain lines (s). */
+export const PLAIN_EVERY_S = 5;
+
+export interface JobProgress {
+  /** `done` of `total` units finished; `note` is shown after the count (e.g. a file name). */
+  update(done: number, note?: string): void;
+  /** Changes the amount of work (a stage whose size becomes known later). */
+  setTotal(total: number): void;
+  /** Ends the bar, or writes the last plain line if any was written. */
+  stop(): void;
+}
+
+/**
+ * When to write a plain (non-TTY) line: after {@link PLAIN_FIRST_S} s of work, then when
+ * {@link PLAIN_EVERY_S} s have passed or the fraction done has grown by ≥ 10 % since the last line.
+ */
+export function plainLineDue(
+  elapsedS: number,
+  sinceLastS: number | undefined,
+  fraction: number,
+  lastFraction: number,
+): boolean {
+  if (elapsedS < PLAIN_FIRST_S) return false;
+  if (sinceLastS === undefined) return true;
+  return sinceLastS >= PLAIN_EVERY_S || fraction - lastFraction >= 0.1;
+}
+
+/** `galspin: LABEL 120/214 UNIT (56 %), 12 s, ETA 9 s NOTE` */
+export function formatJobLine(
+  label: string,
+  unit: string,
+  done: number,
+  total: number,
+  elapsedS: number,
+  note?: string,
+): string {
+  const pct = total > 0 ? Math.floor((100 * done) / total) : 0;
+  const eta = done > 0 && done < total ? `, ETA ${Math.ceil((elapsedS / done) * (total - done))} s` : '';
+  return `galspin: ${label.trim()} ${done}/${total}${unit ? ` ${unit}` : ''} (${pct} %), ${elapsedS.toFixed(0)} s${eta}${note ? ` ${note}` : ''}`;
+}
+
+/**
+ * Progress of one job of `total` units (maps, passes, figures) on `stream`: a bar on a TTY,
+ * periodic plain lines otherwise (see the file comment). `now` (ms) is injectable for tests.
+ */
+export function jobProgress(
+  label: string,
+  total: number,
+  opts: { unit?: string; stream?: NodeJS.WriteStream; now?: () => number } = {},
+): JobProgress {
+  const stream = opts.stream ?? process.stderr;
+  const unit = opts.unit ?? 'maps';
+  const now = opts.now ?? (() => performance.now());
+  const started = now();
+  let size = total;
+  let done = 0;
+  let lastNote: string | undefined;
+  if (stream.isTTY) {
+    const bar = new cliProgress.SingleBar(
+      {
+        format: `${label} [{bar}] {value}/{total}${unit ? ` ${unit}` : ''} | ETA {eta}s {note}`,
+        stream,
+        clearOnComplete: true,
+      },
+      cliProgress.Presets.shades_classic,
+    );
+    bar.start(size, 0, { note: '' });
+    let stopped = false;
+    return {
+      update(d, note) {
+        bar.update(d, { note: note ?? '' });
+      },
+      setTotal(t) {
+        bar.setTotal(t);
+      },
+      stop() {
+        if (!stopped) bar.stop();
+        stopped = true;
+      },
+    };
+  }
+  let lastLineAt: number | undefined;
+  let lastFraction = 0;
+  let finished = false;
+  const line = () => {
+    const t = now();
+    stream.write(`${formatJobLine(label, unit, done, size, (t - started) / 1000, lastNote)}\n`);
+    lastLineAt = t;
+    lastFraction = size > 0 ? done / size : 0;
+  };
+  return {
+    update(d, note) {
+      done = d;
+      lastNote = note;
+      const t = now();
+      const fraction = size > 0 ? done / size : 0;
+      const since = lastLineAt === undefined ? undefined : (t - lastLineAt) / 1000;
+      if (done < size && plainLineDue((t - started) / 1000, since, fraction, lastFraction)) line();
+    },
+    setTotal(t) {
+      size = t;
+    },
+    stop() {
+      // A closing line only for a job long enough to be worth one (a short one stays silent).
+      if (!finished && (lastLineAt !== undefined || (now() - started) / 1000 >= PLAIN_FIRST_S)) line();
+      finished = true;
+    },
+  };
+}
 
 export interface TrainingProgress {
   onBatch(done: number, total: number): void;

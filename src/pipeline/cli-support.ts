@@ -1,23 +1,45 @@
 /**
- * What the pipeline CLI commands share: choosing the ports (embedded under --home, or AWS from
- * the GALSPIN_* environment when --aws), and stage progress on stderr (a bar on a TTY, a line
- * per stage change otherwise).
+ * What the pipeline CLI commands share: choosing the ports (embedded under --home, or the AWS
+ * deployment that ./aws-target.ts resolves when --aws), and stage progress on stderr (a bar on a
+ * TTY, a line per stage change otherwise). The ports' modules (AWS SDK, SQLite) are imported on
+ * use: loading them costs ~1 s, which `--help` and the other commands need not pay.
  */
-import cliProgress from 'cli-progress';
-import { PipelineEnv, parseEnv } from '../config/index.ts';
-import { awsPorts } from './deps.ts';
-import { embeddedPorts } from './deps-local.ts';
+import type { Command } from 'commander';
+import { type JobProgress, jobProgress } from '../model/progress.ts';
+import { type AwsTargetFlags, applyAwsTarget, resolveAwsTarget } from './aws-target.ts';
 import type { PipelinePorts } from './ports-types.ts';
 
-export function portsFor(opts: { aws?: boolean; home: string }): PipelinePorts {
-  return opts.aws ? awsPortsFromEnv() : embeddedPorts(opts.home);
+export interface PortsOptions extends AwsTargetFlags {
+  aws?: boolean;
+  home: string;
+}
+
+export async function portsFor(opts: PortsOptions): Promise<PipelinePorts> {
+  if (opts.aws) {
+    applyAwsTarget(resolveAwsTarget(opts, opts.home));
+    return awsPortsFromEnv();
+  }
+  const { embeddedPorts } = await import('./deps-local.ts');
+  return embeddedPorts(opts.home);
 }
 
 /** AWS ports named by the GALSPIN_* environment (as `galspin provision` or the moto harness set it). */
-export function awsPortsFromEnv(): PipelinePorts {
+export async function awsPortsFromEnv(): Promise<PipelinePorts> {
+  const [{ PipelineEnv, parseEnv }, { awsPorts }] = await Promise.all([
+    import('../config/index.ts'),
+    import('./deps.ts'),
+  ]);
   return awsPorts(
     parseEnv(PipelineEnv.partial({ GALSPIN_INGEST_QUEUE_URL: true, GALSPIN_CLASSIFY_QUEUE_URL: true })),
   );
+}
+
+/** `--region`, `--bucket` and `--table`: which deployment `--aws` means (see ./aws-target.ts). */
+export function addAwsTargetOptions(command: Command): Command {
+  return command
+    .option('--region <r>', "with --aws: AWS region (else AWS_REGION, else the home's aws.json)")
+    .option('--bucket <name>', "with --aws: data bucket (else GALSPIN_BUCKET, else the home's aws.json)")
+    .option('--table <name>', "with --aws: results table (else GALSPIN_TABLE, else the home's aws.json)");
 }
 
 export interface StageProgress {
@@ -25,40 +47,22 @@ export interface StageProgress {
   stop(): void;
 }
 
+/** Pipeline stages one after another, each a {@link jobProgress} (bar on a TTY, periodic lines otherwise). */
 export function stageProgress(stream: NodeJS.WriteStream = process.stderr): StageProgress {
-  let bar: cliProgress.SingleBar | undefined;
+  let job: JobProgress | undefined;
   let current = '';
-  let lastLine = 0;
   return {
     update(stage, done, total, note) {
-      if (stream.isTTY) {
-        if (stage !== current) {
-          bar?.stop();
-          bar = new cliProgress.SingleBar(
-            { format: `${stage.padEnd(8)} [{bar}] {value}/{total} {note}`, stream, clearOnComplete: false },
-            cliProgress.Presets.shades_classic,
-          );
-          bar.start(total ?? 1, done, { note: note ?? '' });
-          current = stage;
-        } else {
-          if (total !== undefined) bar?.setTotal(total);
-          bar?.update(done, { note: note ?? '' });
-        }
-        return;
-      }
-      // Not a TTY: one line when a stage starts or finishes, and at most one every 5 s in between.
-      const now = Date.now();
-      const finished = total !== undefined && done >= total;
-      if (stage !== current || finished || now - lastLine > 5000) {
-        stream.write(
-          `galspin: ${stage} ${done}${total !== undefined ? `/${total}` : ''}${note ? ` ${note}` : ''}\n`,
-        );
-        lastLine = now;
+      if (stage !== current || !job) {
+        job?.stop();
+        job = jobProgress(stage.padEnd(8), total ?? 1, { unit: '', stream });
         current = stage;
-      }
+      } else if (total !== undefined) job.setTotal(total);
+      job.update(done, note);
     },
     stop() {
-      bar?.stop();
+      job?.stop();
+      job = undefined;
     },
   };
 }

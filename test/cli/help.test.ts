@@ -1,6 +1,7 @@
 import type { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { buildProgram } from '../../src/cli/main.ts';
+import { COMMANDS } from '../../src/cli/command-index.ts';
+import { buildProgram, invokedCommand } from '../../src/cli/main.ts';
 
 /** The help text a user sees, including the examples added after the option list. */
 function helpOf(command: Command): string {
@@ -11,7 +12,7 @@ function helpOf(command: Command): string {
 }
 
 const SCREEN_LINES = 50;
-const program = buildProgram();
+const program = await buildProgram();
 const names = program.commands.map((c) => c.name());
 
 describe('galspin help', () => {
@@ -36,6 +37,22 @@ describe('galspin help', () => {
     }
     expect(help.split('\n').length).toBeLessThanOrEqual(SCREEN_LINES);
     expect(help).toMatch(/Examples?:\n\s+galspin /);
+  });
+
+  it('the command index names exactly the commands that register, each under its own name', async () => {
+    expect(names).toEqual(COMMANDS.map((c) => c.name));
+    for (const entry of COMMANDS) {
+      const alone = await buildProgram([entry.name]);
+      const loaded = alone.commands.filter((c) => c.options.length > 0 || c.commands.length > 0);
+      expect(loaded.map((c) => c.name())).toEqual([entry.name]);
+    }
+  });
+
+  it('finds the subcommand after global options, and in `help NAME`', () => {
+    expect(invokedCommand(['--verbose', 'predict', 'x.fits'])).toBe('predict');
+    expect(invokedCommand(['--log-format', 'json', 'run', '--aws'])).toBe('run');
+    expect(invokedCommand(['help', 'query'])).toBe('query');
+    expect(invokedCommand(['--help'])).toBeUndefined();
   });
 
   it.each(names)('%s --help fits on one screen and shows an example', (name) => {

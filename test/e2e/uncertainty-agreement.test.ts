@@ -166,7 +166,7 @@ describe('the same file gets the same probability and σ everywhere', () => {
         // Imported after the environment points at moto: the SDK clients are created at first use.
         const { awsPortsFromEnv } = await import('../../src/pipeline/cli-support.ts');
         const { handler } = await import('../../lambdas/preprocess.ts');
-        const ports = awsPortsFromEnv();
+        const ports = await awsPortsFromEnv();
         try {
           const s = await runLocal({
             ports,

@@ -40,7 +40,7 @@ describe.skipIf(!available)(
       const { BlobModelRepository } = await import('../../src/pipeline/model-repo.ts');
       const { RepositoryClassifierSource } = await import('../../src/pipeline/tf-classifier.ts');
       const { runWorker } = await import('../../src/pipeline/worker.ts');
-      const ports = awsPortsFromEnv();
+      const ports = await awsPortsFromEnv();
       const version = await installTinyChampion(tf, ports.blobs);
       const inputs = scenarioInputs('moto-1', 3);
       for (const i of inputs) await ports.blobs.put(i.key, i.body);

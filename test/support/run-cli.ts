@@ -1,5 +1,9 @@
+import { spawnSync } from 'node:child_process';
+import { join } from 'node:path';
 import { vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
+
+const ROOT = join(import.meta.dirname, '../..');
 
 /** Runs `galspin ARGS` in this process and captures what it writes, and its exit code. */
 export async function runGalspin(args: string[]): Promise<{ code: number; out: string; err: string }> {
@@ -21,4 +25,23 @@ export async function runGalspin(args: string[]): Promise<{ code: number; out: s
     process.exitCode = undefined;
     vi.restoreAllMocks();
   }
+}
+
+/**
+ * Runs the installed CLI as a user does — `node bin/galspin.mjs ARGS`, the compiled build in dist/
+ * (test/support/build-dist.ts makes it current before the tests), in its own process — from `cwd`
+ * (default: the repository).
+ */
+export function spawnGalspin(
+  args: readonly string[],
+  opts: { cwd?: string; env?: NodeJS.ProcessEnv; input?: string; timeoutMs?: number } = {},
+): { code: number | null; out: string; err: string } {
+  const r = spawnSync(process.execPath, [join(ROOT, 'bin/galspin.mjs'), ...args], {
+    cwd: opts.cwd ?? ROOT,
+    env: { ...process.env, ...opts.env },
+    input: opts.input,
+    encoding: 'utf8',
+    timeout: opts.timeoutMs ?? 300_000,
+  });
+  return { code: r.status, out: r.stdout, err: r.stderr };
 }

@@ -40,7 +40,7 @@ Examples:
   galspin models push runs/models --aws --force`,
     )
     .action(async (dir: string, o: PushOptions) => {
-      const ports = portsFor({ aws: o.aws, home: resolve(o.home) });
+      const ports = await portsFor({ aws: o.aws, home: resolve(o.home) });
       try {
         const r = await pushChampion(resolve(dir), ports.blobs, { force: o.force }).catch((err) => {
           throw err instanceof PushChampionError ? new InputError(err.message) : err;

@@ -25,7 +25,7 @@ export function register(program: Command): void {
       '\nExamples:\n  galspin redrive --dry-run\n  galspin redrive --queue classify --aws',
     )
     .action(async (o: RedriveOptions) => {
-      const ports = portsFor({ aws: o.aws, home: resolve(o.home) });
+      const ports = await portsFor({ aws: o.aws, home: resolve(o.home) });
       try {
         for (const name of o.queue === 'both' ? (['ingest', 'classify'] as const) : [o.queue]) {
           const q = name === 'ingest' ? ports.ingestQueue : ports.classifyQueue;

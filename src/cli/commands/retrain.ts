@@ -73,7 +73,7 @@ Examples:
         return;
       }
       const backend = await initBackend();
-      const ports = portsFor({ aws: o.aws, home: resolve(o.home) });
+      const ports = await portsFor({ aws: o.aws, home: resolve(o.home) });
       const progress = stageProgress();
       try {
         if (o.labels && !(await ports.blobs.head(o.labels)))

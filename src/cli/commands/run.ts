@@ -85,7 +85,7 @@ Examples:
         Object.assign(process.env, provisioned.env);
         preprocessHandler = (await import('../../../lambdas/preprocess.ts')).handler;
       }
-      const ports = portsFor({ aws: o.aws, home });
+      const ports = await portsFor({ aws: o.aws, home });
       const progress = stageProgress();
       try {
         const s = await runLocal({
