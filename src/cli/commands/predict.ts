@@ -1,133 +1,185 @@
-import { basename } from 'node:path';
 import { type Command, Option } from 'commander';
+import { COL, PREDICTION_COLUMNS } from '../../catalog/columns.ts';
+import { CsvError } from '../../catalog/csv.ts';
+import { inferTypes, readTable, tableFormatOf, writeTable } from '../../catalog/io.ts';
+import {
+  type LoadedGalaxy,
+  loadGalaxy,
+  type PredictionOutcome,
+  predictGalaxies,
+} from '../../catalog/predict.ts';
+import {
+  CatalogueInputError,
+  catalogueEntries,
+  DISPERSION_COLUMN,
+  FILE_COLUMN,
+  ID_COLUMN,
+  withPredictions,
+} from '../../catalog/predict-catalogue.ts';
 import { DEFAULT_THRESHOLDS } from '../../config/index.ts';
 import { FitsError } from '../../fits/index.ts';
-import { MapError } from '../../maps/index.ts';
-import type { InputKind } from '../../maps/model-input.ts';
-import { MAP_SIZE } from '../../maps/preprocess.ts';
 import { initBackend } from '../../model/backend.ts';
-import { temperatureOf } from '../../model/calibration.ts';
-import { loadMapInputs, type MapInput, MapInputError } from '../../model/dataset.ts';
-import { oodOf, oodVerdict } from '../../model/ood.ts';
-import { checkThresholds, type Prediction, predictMaps, ThresholdError } from '../../model/predict.ts';
-import {
-  artifactsToModel,
-  type ModelArtifacts,
-  ModelStoreError,
-  modelInputKind,
-  type ResolvedModel,
-  resolveModelDir,
-} from '../../model/store.ts';
-import { DEFAULT_MC_PASSES, DEFAULT_MC_SEED, predictiveUncertainty } from '../../model/uncertainty.ts';
+import { checkThresholds, ThresholdError, type Thresholds } from '../../model/predict.ts';
+import { ModelStoreError, resolveModelDir } from '../../model/store.ts';
+import { DEFAULT_MC_PASSES, type UncertaintyMethod } from '../../model/uncertainty.ts';
+import type { Table } from '../../pipeline/export/table.ts';
 import { integer, unitInterval } from '../args.ts';
-import { asInputError, UsageError } from '../errors.ts';
+import { asInputError, InputError, UsageError } from '../errors.ts';
+import { expandInputs, pairInputs, SkipLog } from '../inputs.ts';
+import { outFormat, renderStdout, STDOUT_FORMATS, type StdoutFormat } from '../table-output.ts';
 
 interface PredictCliOptions {
   model: string;
-  format: 'table' | 'csv' | 'jsonl' | 'json';
+  catalog?: string;
+  out?: string;
+  format: StdoutFormat;
   fastThreshold: number;
   slowThreshold: number;
   passes: number;
-  uncertainty: 'mc-dropout' | 'tta' | 'both';
+  uncertainty: UncertaintyMethod;
 }
 
-interface Row {
-  file: string;
-  galaxyId: string;
-  probability: number;
-  class: string;
-  /** What the model that classified this galaxy read. */
-  inputKind: InputKind;
-  /** Why this galaxy went to another model than the champion, or why its class is uncertain. */
-  note?: string;
-  /** The map is unlike the training data (src/model/ood.ts). */
-  outOfDistribution?: boolean;
-  uncertaintyMean?: number;
-  uncertaintyStd?: number;
-  uncertaintyPasses?: number;
-}
+/** Columns a terminal table leaves out (paths and pass details); every other format keeps them. */
+const TERMINAL_HIDDEN = new Set([
+  COL.sourceFile.name,
+  COL.dispersionFile.name,
+  COL.pFastMean.name,
+  COL.nPasses.name,
+]);
 
-function toRow(
-  file: string,
-  galaxyId: string,
-  p: Prediction,
-  inputKind: InputKind,
-  note: string | undefined,
-): Row {
-  const r: Row = { file, galaxyId, probability: p.probability, class: p.class, inputKind };
-  if (note) r.note = note;
-  if (p.uncertainty) {
-    r.uncertaintyMean = p.uncertainty.mean;
-    r.uncertaintyStd = p.uncertainty.std;
-    r.uncertaintyPasses = p.uncertainty.passes;
+/** Reads each galaxy; one that cannot be read is logged (one line naming the file) and left out. */
+async function loadAll(
+  pairs: readonly { velocityFile: string; dispersionFile?: string }[],
+  log: SkipLog,
+): Promise<(LoadedGalaxy | undefined)[]> {
+  const out: (LoadedGalaxy | undefined)[] = [];
+  for (const p of pairs) {
+    try {
+      out.push(await loadGalaxy(p.velocityFile, p.dispersionFile));
+    } catch (err) {
+      log.skipError(p.velocityFile, err);
+      out.push(undefined);
+    }
   }
-  return r;
+  return out;
 }
 
-const csvCell = (v: unknown) => {
-  const s = v === undefined ? '' : String(v);
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-};
-
-export function formatRows(rows: readonly Row[], format: PredictCliOptions['format']): string {
-  const withU = rows.some((r) => r.uncertaintyPasses !== undefined);
-  const cols: (keyof Row)[] = ['file', 'galaxyId', 'probability', 'class', 'inputKind'];
-  if (withU) cols.push('uncertaintyMean', 'uncertaintyStd', 'uncertaintyPasses');
-  if (rows.some((r) => r.outOfDistribution !== undefined)) cols.push('outOfDistribution');
-  if (rows.some((r) => r.note)) cols.push('note');
-  if (format === 'jsonl') return rows.map((r) => JSON.stringify(r)).join('\n') + (rows.length ? '\n' : '');
-  if (format === 'json') return `${JSON.stringify(rows, null, 2)}\n`;
-  if (format === 'csv')
-    return `${cols.join(',')}\n${rows.map((r) => cols.map((c) => csvCell(r[c])).join(',')).join('\n')}\n`;
-  const show = (r: Row, c: keyof Row) =>
-    typeof r[c] === 'number' && c !== 'uncertaintyPasses' ? (r[c] as number).toFixed(4) : String(r[c] ?? '');
-  const header = cols.filter((c) => c !== 'file');
-  const widths = header.map((c) => Math.max(c.length, ...rows.map((r) => show(r, c).length)));
-  const line = (cells: string[]) =>
-    cells
-      .map((s, i) => s.padEnd(widths[i]))
-      .join('  ')
-      .trimEnd();
-  return `${[line(header), ...rows.map((r) => line(header.map((c) => show(r, c))))].join('\n')}\n`;
-}
-
-interface InputGroup {
-  artifacts: ModelArtifacts;
-  kind: InputKind;
-  members: number[];
-  note?: string;
-}
-
-/**
- * Which model classifies which galaxy: the champion for every galaxy that has the input it reads;
- * a galaxy without a dispersion map goes to the velocity-only fallback, and the row says so; with no
- * fallback it is skipped with a line naming its file.
- */
-function planInputs(
-  resolved: ResolvedModel,
-  maps: readonly MapInput[],
-): { groups: InputGroup[]; skipped: string[] } {
-  const kind = modelInputKind(resolved.artifacts);
-  const main: InputGroup = { artifacts: resolved.artifacts, kind, members: [] };
-  const fb = resolved.fallback;
-  const fallback: InputGroup | undefined = fb
-    ? {
-        artifacts: fb.artifacts,
-        kind: modelInputKind(fb.artifacts),
-        members: [],
-        note: `no dispersion map: velocity-only fallback model ${basename(fb.dir)}`,
-      }
-    : undefined;
-  const skipped: string[] = [];
-  maps.forEach((m, i) => {
-    if (m.inputs[kind]) main.members.push(i);
-    else if (fallback && m.inputs[fallback.kind]) fallback.members.push(i);
-    else
-      skipped.push(
-        `${m.file}: no dispersion map, and the ${kind} model ${basename(resolved.dir)} has no velocity-only fallback; skipped`,
-      );
+/** Classifies the galaxies that loaded; outcome i belongs to loaded[i] (undefined: not loaded). */
+async function classify(
+  o: PredictCliOptions,
+  thresholds: Thresholds,
+  loaded: readonly (LoadedGalaxy | undefined)[],
+): Promise<(PredictionOutcome | undefined)[]> {
+  const resolved = await asInputError(resolveModelDir(o.model), ModelStoreError);
+  const present = loaded.flatMap((g, i) => (g ? [{ g, i }] : []));
+  const out: (PredictionOutcome | undefined)[] = Array.from({ length: loaded.length }, () => undefined);
+  if (present.length === 0) return out;
+  const { tf } = await initBackend();
+  const outcomes = await predictGalaxies(
+    tf,
+    resolved,
+    present.map((p) => p.g),
+    { thresholds, passes: o.passes, uncertainty: o.uncertainty },
+  );
+  present.forEach((p, k) => {
+    out[p.i] = outcomes[k];
   });
-  return { groups: [main, ...(fallback ? [fallback] : [])].filter((g) => g.members.length > 0), skipped };
+  return out;
+}
+
+async function predictFiles(inputs: string[], o: PredictCliOptions, thresholds: Thresholds): Promise<void> {
+  if (o.out) outFormat(o.out);
+  // The model is checked before any map is read: a wrong --model is one line, not one per file.
+  await asInputError(resolveModelDir(o.model), ModelStoreError);
+  const log = new SkipLog();
+  const files = await expandInputs(inputs, { log });
+  const pairs = pairInputs(files, log);
+  const loaded = await loadAll(pairs, log);
+  const outcomes = await classify(o, thresholds, loaded);
+  const table: Table = { columns: [...PREDICTION_COLUMNS], rows: [] };
+  outcomes.forEach((r, i) => {
+    if (r?.ok) table.rows.push(r.record);
+    else if (r) log.skip(pairs[i].velocityFile, r.reason);
+  });
+  log.summarize(files.length);
+  if (log.skipped.length > 0) process.exitCode = 1;
+  if (o.out) {
+    await writeTable(o.out, table);
+    process.stderr.write(`galspin: wrote ${table.rows.length} galaxies to ${o.out}\n`);
+  } else if (table.rows.length > 0) {
+    const shown =
+      o.format === 'table'
+        ? { ...table, columns: table.columns.filter((c) => !TERMINAL_HIDDEN.has(c.name)) }
+        : table;
+    process.stdout.write(renderStdout(shown, o.format));
+  }
+}
+
+async function predictCatalogue(
+  catalog: string,
+  o: PredictCliOptions,
+  thresholds: Thresholds,
+): Promise<void> {
+  if (!o.out) throw new UsageError('--catalog needs --out FILE (.csv, .ecsv or .fits)');
+  const format = outFormat(o.out);
+  await asInputError(resolveModelDir(o.model), ModelStoreError);
+  const input = await asInputError(readTable(catalog), CsvError, FitsError).catch(
+    (err: NodeJS.ErrnoException) => {
+      if (err.code === 'ENOENT') throw new InputError(`${catalog}: no such file`);
+      throw err;
+    },
+  );
+  let entries: ReturnType<typeof catalogueEntries>;
+  try {
+    entries = catalogueEntries(input, catalog);
+  } catch (err) {
+    if (err instanceof CatalogueInputError) throw new InputError(err.message);
+    throw err;
+  }
+  const log = new SkipLog();
+  const loaded: (LoadedGalaxy | undefined)[] = [];
+  const reasons: (string | undefined)[] = [];
+  for (const e of entries) {
+    if (!e.ok) {
+      loaded.push(undefined);
+      reasons.push(e.reason);
+      continue;
+    }
+    const rowLog = new SkipLog(() => {});
+    try {
+      loaded.push(await loadGalaxy(e.velocityFile, e.dispersionFile));
+      reasons.push(undefined);
+    } catch (err) {
+      rowLog.skipError(e.velocityFile, err);
+      const s = rowLog.skipped[0];
+      loaded.push(undefined);
+      reasons.push(`${s.file}: ${s.reason}`);
+    }
+  }
+  const outcomes = await classify(o, thresholds, loaded);
+  const final = outcomes.map(
+    (r, i): PredictionOutcome => r ?? { ok: false, reason: reasons[i] ?? 'not classified' },
+  );
+  final.forEach((r, i) => {
+    if (!r.ok)
+      log.skip(`${catalog} row ${i + 1} (${ID_COLUMN} ${String(input.rows[i][ID_COLUMN] ?? '')})`, r.reason);
+  });
+  // A CSV's cells are text; ECSV and FITS readers expect typed columns, as astropy would infer them.
+  const typed =
+    tableFormatOf(catalog) === 'csv' && format !== 'csv'
+      ? inferTypes(input, new Set([FILE_COLUMN, ID_COLUMN, DISPERSION_COLUMN]))
+      : input;
+  const { table, replaced } = withPredictions(typed, final);
+  if (replaced.length > 0)
+    process.stderr.write(
+      `galspin: ${catalog}: replaced its columns ${replaced.join(', ')} with new predictions\n`,
+    );
+  await writeTable(o.out, table);
+  const failed = log.summarize(input.rows.length);
+  process.stderr.write(
+    `galspin: wrote ${table.rows.length} rows (${table.rows.length - failed} classified) to ${o.out}\n`,
+  );
+  if (failed > 0) process.exitCode = 1;
 }
 
 /** `galspin predict`: P(fast) and class for each galaxy's velocity (+ dispersion) maps. */
@@ -135,11 +187,17 @@ export function register(program: Command): void {
   program
     .command('predict')
     .description('classify velocity maps as fast / slow / uncertain rotators with a trained model')
-    .argument('<file-or-dir...>', 'velocity FITS files or folders of them (searched recursively)')
-    .requiredOption('--model <dir>', 'model folder (model.json …) or a store root with champion.json')
-    .addOption(
-      new Option('--format <f>', 'output format').choices(['table', 'csv', 'jsonl', 'json']).default('table'),
+    .argument(
+      '[inputs...]',
+      'velocity FITS files, folders (searched recursively), quoted globs, @list.txt or - (stdin)',
     )
+    .requiredOption('--model <dir>', 'model folder (model.json …) or a store root with champion.json')
+    .option(
+      '--catalog <file>',
+      `a table (.csv, .ecsv, .fits) with ${FILE_COLUMN} and ${ID_COLUMN}; needs --out`,
+    )
+    .option('--out <file>', 'write the table to a file: .csv, .ecsv or .fits')
+    .addOption(new Option('--format <f>', 'stdout format').choices([...STDOUT_FORMATS]).default('table'))
     .option(
       '--fast-threshold <p>',
       'p ≥ this → fast',
@@ -166,76 +224,40 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-Each velocity file is paired with its dispersion file (given, or lying beside it); a galaxy without
-one goes to the store's velocity-only fallback model and its row says so (note, inputKind).
-p is P(fast) at the model's serving temperature (fitted on another generator family when the card
-says so, else on validation); a map unlike the training data is uncertain (outOfDistribution).
-jsonl prints one line per galaxy:
-{"file","galaxyId","probability","class"} plus uncertaintyMean/Std/Passes (--passes 0: none).
-The uncertainty is on the same calibrated scale: mean and standard deviation of σ(z/T) over
-${DEFAULT_MC_PASSES} passes by default, dropout masks seeded by each map's own content, so a file gets
-the same numbers here as from \`galspin run\` and the AWS pipeline.
+Each velocity file is paired with its dispersion file (given alongside it, or lying beside it); a
+galaxy without one goes to the store's velocity-only fallback model and its row says so (note,
+input_kind). A file that is not a velocity map is skipped with a line on stderr, a summary names
+every skipped file at the end, and the exit code is 1.
+p_fast is P(fast) at the model's serving temperature (fitted on another generator family when the
+card says so, else on validation); a map unlike the training data is uncertain (ood).
+p_fast_mean and p_fast_std are on the same calibrated scale over ${DEFAULT_MC_PASSES} passes by
+default, dropout masks seeded by each map's own content, so a file gets the same numbers here as
+from \`galspin run\` and the AWS pipeline. Column names: README.md, "Output columns".
+
+--catalog CAT (CSV, ECSV or FITS table) reads ${FILE_COLUMN} (absolute, or relative to CAT's folder) and
+${ID_COLUMN}; ${DISPERSION_COLUMN}, if present, names each row's dispersion file (empty: the one beside
+the velocity file, if any). --out gets every row and column of CAT, in order, unchanged, plus the
+prediction columns; a row whose file is missing or unreadable gets an 'error' instead.
 
 Examples:
-  galspin predict runs/survey/fits --model models/champion-dir --format jsonl
-  galspin predict a_velocity.fits --model models --passes 0   # no uncertainty`,
+  galspin predict runs/survey/fits --model models --format jsonl
+  galspin predict 'runs/survey/fits/*_stellar-velocity_*.fits' --model models --out preds.fits
+  galspin predict --catalog galaxies.csv --model models --out galaxies_pred.ecsv
+  find runs/survey -name '*.fits' | galspin predict - --model models --passes 0`,
     )
     .action(async (inputs: string[], o: PredictCliOptions) => {
-      let thresholds: { fast: number; slow: number };
+      let thresholds: Thresholds;
       try {
         thresholds = checkThresholds({ fast: o.fastThreshold, slow: o.slowThreshold });
       } catch (err) {
         if (err instanceof ThresholdError) throw new UsageError(err.message);
         throw err;
       }
-      const resolved = await asInputError(resolveModelDir(o.model), ModelStoreError);
-      const maps = await asInputError(loadMapInputs(inputs), MapInputError, MapError, FitsError);
-      const { tf } = await initBackend();
-      const plan = planInputs(resolved, maps);
-      const rows: (Row | undefined)[] = new Array(maps.length);
-      for (const group of plan.groups) {
-        const model = await artifactsToModel(tf, group.artifacts);
-        const groupInputs = group.members.map((i) => maps[i].inputs[group.kind] as Float32Array);
-        const temperature = temperatureOf(group.artifacts.metrics);
-        const preds = await predictMaps(tf, model, groupInputs, { temperature, thresholds });
-        if (o.passes > 0) {
-          // Calibrated passes and per-map dropout masks, exactly as the pipeline's classifier.
-          const u = await predictiveUncertainty(tf, model, groupInputs, {
-            passes: o.passes,
-            method: o.uncertainty,
-            seed: DEFAULT_MC_SEED,
-            temperature,
-          });
-          u.forEach((e, k) => {
-            preds[k].uncertainty = { mean: e.mean, std: e.std, passes: e.passes, method: e.method };
-          });
-        }
-        model.dispose();
-        const ood = oodOf(group.artifacts.metrics);
-        group.members.forEach((i, k) => {
-          const verdict = oodVerdict(ood, groupInputs[k], MAP_SIZE);
-          let note = group.note;
-          if (verdict?.outOfDistribution) {
-            // Unlike the training data: no confident class, whatever the probability (as the pipeline).
-            preds[k].class = 'uncertain';
-            note = [
-              note,
-              `out of distribution: input-feature distance ${verdict.distance.toFixed(1)} > ${verdict.threshold.toFixed(1)}`,
-            ]
-              .filter(Boolean)
-              .join('; ');
-          }
-          rows[i] = toRow(maps[i].file, maps[i].galaxyId, preds[k], group.kind, note);
-          if (verdict) rows[i].outOfDistribution = verdict.outOfDistribution;
-        });
-      }
-      for (const s of plan.skipped) process.stderr.write(`galspin: ${s}\n`);
-      if (plan.skipped.length > 0) process.exitCode = 1;
-      process.stdout.write(
-        formatRows(
-          rows.filter((r): r is Row => r !== undefined),
-          o.format,
-        ),
-      );
+      if (o.catalog && inputs.length > 0)
+        throw new UsageError('give either --catalog or input files, not both');
+      if (o.catalog) return predictCatalogue(o.catalog, o, thresholds);
+      if (inputs.length === 0)
+        throw new UsageError('give input files (or folders, globs, @list, -) or --catalog');
+      return predictFiles(inputs, o, thresholds);
     });
 }
