@@ -96,6 +96,7 @@ describe('galspin inspect', () => {
     expect(errors).toEqual([
       `galspin: ${broken}: HDU 0 data runs past the end of the file (needs 20000 bytes at byte 2880, file has 5000)`,
       `galspin: ${join(dir, 'missing.fits')}: no such file`,
+      `galspin: skipped 2 of 3 inputs: ${broken}, ${join(dir, 'missing.fits')}`,
     ]);
     expect(r.stderr).not.toMatch(/^\s+at /m); // no stack trace
     const out = r.stdout.trimEnd().split('\n');

@@ -58,7 +58,7 @@ describe('galspin explain', () => {
     expect(r.err).toBe('');
     expect(r.code).toBe(0);
     const rows = JSON.parse(r.out);
-    expect(rows.map((x: { galaxyId: string }) => x.galaxyId)).toEqual(['105420', '7815-3702']);
+    expect(rows.map((x: { galaxy_id: string }) => x.galaxy_id)).toEqual(['105420', '7815-3702']);
     const row = rows[0];
     expect(row.rule).toBe('gauss-legendre');
     expect(row.steps).toBe(16);
@@ -67,9 +67,9 @@ describe('galspin explain', () => {
     expect(npy.shape).toEqual([40, 40]);
     // Completeness as reported: the file's attributions sum to IGSUM, and the gap follows from it.
     const sum = npy.data.reduce((a, b) => a + b, 0);
-    expect(sum).toBeCloseTo(row.attributionSum, 2);
-    const delta = row.logit - row.baselineLogit;
-    expect(row.completenessGap).toBeCloseTo(Math.abs(sum - delta) / Math.abs(delta), 3);
+    expect(sum).toBeCloseTo(row.ig_sum, 2);
+    const delta = row.logit - row.baseline_logit;
+    expect(row.completeness_gap).toBeCloseTo(Math.abs(sum - delta) / Math.abs(delta), 3);
     // Zero baseline: masked spaxels (input 0) carry exactly zero attribution.
     const map = preprocessMap(await loadKinematicMap(SAMI));
     let masked = 0;
@@ -118,7 +118,7 @@ describe('galspin explain', () => {
     expect(r.err.trim().split('\n')).toHaveLength(1);
     expect(r.err).toMatch(/arange\.fits/);
     const lines = r.out.trim().split('\n');
-    expect(lines[0]).toBe('file,galaxy_id,p_fast,logit,baseline_logit,ig_sum,completeness_gap');
+    expect(lines[0]).toBe('source_file,galaxy_id,p_fast,logit,baseline_logit,ig_sum,completeness_gap');
     expect(lines).toHaveLength(2);
     await expect(readFile(join(out, '105420.ig.png'))).rejects.toThrow();
     await expect(readFile(join(out, '105420.ig.npy'))).resolves.toBeDefined();

@@ -2,6 +2,7 @@ import { stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
+import { formatCsv } from '../../catalog/csv.ts';
 import { loadKinematicMap, MapError, preprocessMap } from '../../maps/index.ts';
 import { dispersionSiblingPath } from '../../maps/load.ts';
 import { buildModelInput } from '../../maps/model-input.ts';
@@ -12,12 +13,14 @@ import { IG_DEFAULTS } from '../../model/ig.ts';
 import { MAX_QUADRATURE_STEPS, QUADRATURE_RULES, type QuadratureRule } from '../../model/quadrature.ts';
 import { artifactsToModel, ModelStoreError, modelInputKind, resolveModelDir } from '../../model/store.ts';
 import { integer } from '../args.ts';
-import { asInputError, InputError, reportFileError } from '../errors.ts';
+import { asInputError, InputError } from '../errors.ts';
+import { expandInputs, pairInputs, SkipLog } from '../inputs.ts';
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
 
+/** The table and CSV columns (shared names: README.md, "Output columns"). */
 const COLUMNS = [
-  'file',
+  'source_file',
   'galaxy_id',
   'p_fast',
   'logit',
@@ -26,8 +29,31 @@ const COLUMNS = [
   'completeness_gap',
 ] as const;
 
+type ExplainOut = ExplainRow & { inputKind?: string; note?: string; modelVersion?: string };
+
 function cells(r: ExplainRow): (string | number)[] {
   return [r.file, r.galaxyId, r.probability, r.logit, r.baselineLogit, r.attributionSum, r.completenessGap];
+}
+
+/** A row for JSON output, in the shared snake_case names. */
+function record(r: ExplainOut): Record<string, unknown> {
+  return {
+    source_file: r.file,
+    galaxy_id: r.galaxyId,
+    p_fast: r.probability,
+    logit: r.logit,
+    baseline_logit: r.baselineLogit,
+    ig_sum: r.attributionSum,
+    ig_positive: r.positive,
+    ig_negative: r.negative,
+    completeness_gap: r.completenessGap,
+    rule: r.rule,
+    steps: r.steps,
+    outputs: r.outputs,
+    input_kind: r.inputKind ?? null,
+    model_version: r.modelVersion ?? null,
+    note: r.note ?? null,
+  };
 }
 
 function fmt(x: string | number): string {
@@ -36,8 +62,6 @@ function fmt(x: string | number): string {
   return Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toFixed(4);
 }
 
-const csvCell = (s: string) => (/[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s);
-
 /** `galspin explain`: Integrated Gradients attribution maps for velocity maps. */
 export function register(program: Command): void {
   program
@@ -45,7 +69,10 @@ export function register(program: Command): void {
     .description(
       'Integrated Gradients attribution maps (.npy, FITS, PNG) of the model logit for velocity maps',
     )
-    .argument('<files...>', 'SAMI stellar-velocity FITS files (or MaNGA MAPS)')
+    .argument(
+      '<inputs...>',
+      'SAMI stellar-velocity FITS files (or MaNGA MAPS), folders, quoted globs, @list.txt or - (stdin)',
+    )
     .requiredOption(
       '--model <dir>',
       'model folder (model.json + weights.bin) or a store root with champion.json',
@@ -90,7 +117,7 @@ Example:
     )
     .action(
       async (
-        files: string[],
+        args: string[],
         o: {
           model: string;
           out: string;
@@ -114,16 +141,20 @@ Example:
         const modelVersion =
           typeof metrics?.modelVersion === 'string' ? metrics.modelVersion : basename(resolved.dir);
 
-        let failed = 0;
         const kind = modelInputKind(resolved.artifacts);
         const fallback = resolved.fallback;
         const inputs: ExplainInput[] = [];
         const viaFallback: ExplainInput[] = [];
-        for (const file of files) {
+        const log = new SkipLog();
+        const expanded = await expandInputs(args, { log });
+        for (const pair of pairInputs(expanded, log)) {
+          const file = pair.velocityFile;
           try {
-            // The two-channel model reads the dispersion file that lies beside the velocity file;
-            // without one, the store's velocity-only fallback explains the galaxy, and the row says so.
-            const sibling = kind === 'velocity' ? undefined : dispersionSiblingPath(file);
+            // The two-channel model reads the dispersion file given with the velocity file, or lying
+            // beside it; without one, the store's velocity-only fallback explains the galaxy, and the
+            // row says so.
+            const sibling =
+              kind === 'velocity' ? undefined : (pair.dispersionFile ?? dispersionSiblingPath(file));
             const hasSibling = sibling
               ? await stat(sibling).then(
                   (s) => s.isFile(),
@@ -142,8 +173,7 @@ Example:
                 `no dispersion file beside it${sibling ? ` (${basename(sibling)})` : ''}, and the ${kind} model has no velocity-only fallback`,
               );
           } catch (err) {
-            reportFileError(file, err);
-            failed++;
+            log.skipError(file, err);
           }
         }
         const expected = model.inputs[0].shape[1];
@@ -171,7 +201,7 @@ Example:
           chunk: o.chunk,
           formats: { npy: o.npy, fits: o.fits, png: o.png },
         };
-        const rows: (ExplainRow & { inputKind?: string; note?: string })[] = (
+        const rows: ExplainOut[] = (
           inputs.length > 0
             ? await explainMaps(tf, model, inputs, {
                 ...common,
@@ -180,7 +210,7 @@ Example:
                 onProgress: (done) => bar?.update(done),
               })
             : []
-        ).map((r) => ({ ...r, inputKind: kind }));
+        ).map((r) => ({ ...r, inputKind: kind, modelVersion }));
         model.dispose();
         if (fallback && viaFallback.length > 0) {
           const fbModel = await artifactsToModel(tf, fallback.artifacts);
@@ -196,6 +226,7 @@ Example:
             rows.push({
               ...r,
               inputKind: 'velocity',
+              modelVersion: fbVersion,
               note: `no dispersion map: velocity-only fallback model ${fbVersion}`,
             });
           // explain.json holds every map, whichever model explained it.
@@ -206,17 +237,11 @@ Example:
         }
         bar?.stop();
 
-        if (o.format === 'json') process.stdout.write(`${JSON.stringify(rows, null, 2)}\n`);
-        else if (o.format === 'jsonl') for (const r of rows) process.stdout.write(`${JSON.stringify(r)}\n`);
-        else if (o.format === 'csv') {
-          process.stdout.write(`${COLUMNS.join(',')}\n`);
-          for (const r of rows)
-            process.stdout.write(
-              `${cells(r)
-                .map((c) => csvCell(String(c)))
-                .join(',')}\n`,
-            );
-        } else if (rows.length > 0) {
+        if (o.format === 'json') process.stdout.write(`${JSON.stringify(rows.map(record), null, 2)}\n`);
+        else if (o.format === 'jsonl')
+          for (const r of rows) process.stdout.write(`${JSON.stringify(record(r))}\n`);
+        else if (o.format === 'csv') process.stdout.write(formatCsv([COLUMNS, ...rows.map(cells)]));
+        else if (rows.length > 0) {
           const table = [COLUMNS.map(String), ...rows.map((r) => cells(r).map(fmt))];
           const widths = COLUMNS.map((_, i) => Math.max(...table.map((c) => c[i].length)));
           process.stdout.write(
@@ -230,7 +255,7 @@ Example:
               .join('\n')}\n`,
           );
         }
-        if (failed > 0) process.exitCode = 1;
+        if (log.summarize(expanded.length) > 0) process.exitCode = 1;
       },
     );
 }

@@ -1,5 +1,6 @@
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
+import { formatCsv } from '../../catalog/csv.ts';
 import {
   type FileSummary,
   FitsError,
@@ -7,6 +8,7 @@ import {
   readFitsFile,
   summarizeFits,
 } from '../../fits/index.ts';
+import { expandInputs, SkipLog } from '../inputs.ts';
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
 
@@ -29,7 +31,10 @@ export function register(program: Command): void {
   program
     .command('inspect')
     .description('list the HDUs of FITS files (.fits, .fits.gz) with NaN counts and finite min/max/sum')
-    .argument('<files...>', 'FITS files to read')
+    .argument(
+      '<inputs...>',
+      'FITS files, folders (searched recursively), quoted globs, @list.txt or - (stdin)',
+    )
     .option('--json', 'one JSON object per file per line (same as --format jsonl)')
     .addOption(
       new Option('--format <format>', 'output format')
@@ -44,7 +49,7 @@ export function register(program: Command): void {
       `
 Statistics are over the image values after BSCALE/BZERO with BLANK as NaN, finite values only;
 null for tables and empty HDUs. An unreadable file prints one line on stderr, the others go on,
-and the exit code is 1.
+a summary names the unreadable files at the end, and the exit code is 1.
 
 JSON line: {"file","hdus":[{"index","extname","type","bitpix","naxis","nan","finite","min","max","sum"}]}
 
@@ -52,15 +57,17 @@ Example:
   galspin inspect test/fixtures/fits/105420_stellar-velocity_default_two-moment.fits
   galspin inspect --json test/fixtures/fits/*.fits*`,
     )
-    .action(async (files: string[], o: { json?: boolean; format: Format }) => {
+    .action(async (inputs: string[], o: { json?: boolean; format: Format }) => {
       const format: Format = o.json ? 'jsonl' : o.format;
-      const failed = await inspectFiles(files, format);
-      if (failed > 0) process.exitCode = 1;
+      const log = new SkipLog();
+      const files = await expandInputs(inputs, { log });
+      await inspectFiles(files, format, log);
+      if (log.summarize(files.length) > 0) process.exitCode = 1;
     });
 }
 
 /** Prints each file's summary as it is read; returns how many files could not be read. */
-export async function inspectFiles(files: string[], format: Format): Promise<number> {
+export async function inspectFiles(files: string[], format: Format, log = new SkipLog()): Promise<number> {
   const bar =
     process.stderr.isTTY && files.length > 20
       ? new cliProgress.SingleBar(
@@ -70,16 +77,15 @@ export async function inspectFiles(files: string[], format: Format): Promise<num
       : undefined;
   bar?.start(files.length, 0);
   let failed = 0;
-  if (format === 'csv') process.stdout.write(`${CSV_COLUMNS.join(',')}\n`);
+  if (format === 'csv') process.stdout.write(formatCsv([CSV_COLUMNS]));
   for (const file of files) {
     try {
       const summary = summarizeFits(await readFitsFile(file));
       process.stdout.write(render(summary, format));
     } catch (err) {
       failed++;
-      const message =
-        err instanceof FitsError ? err.message : `${file}: ${(err as Error).message ?? String(err)}`;
-      process.stderr.write(`galspin: ${message.split('\n')[0]}\n`);
+      const problem = err instanceof FitsError ? err.problem : ((err as Error).message ?? String(err));
+      log.skip(err instanceof FitsError ? err.file : file, problem);
     }
     bar?.increment();
   }
@@ -109,11 +115,7 @@ function csvRow(file: string, h: HduSummary): string {
     h.max,
     h.sum,
   ];
-  return `${cells.map((c) => csvCell(c === null ? '' : String(c))).join(',')}\n`;
-}
-
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
+  return formatCsv([cells]);
 }
 
 function num(v: number | null): string {

@@ -19,10 +19,10 @@ describe('galspin moran', () => {
     const direct = moranOfMap(await loadKinematicMap(SAMI), { permutations: 99, seed: 3 });
     expect(line.galaxy_id).toBe('105420');
     expect(line.n).toBe(348);
-    expect(line.I).toBe(direct.I);
+    expect(line.moran_i).toBe(direct.I);
     expect(line.p_sim).toBe(direct.pPermutation);
     // a rotating galaxy: strongly autocorrelated, beats every permutation
-    expect(line.I).toBeGreaterThan(0.8);
+    expect(line.moran_i).toBeGreaterThan(0.8);
     expect(line.p_sim).toBeCloseTo(0.01, 12);
   });
 
@@ -31,7 +31,7 @@ describe('galspin moran', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/arange\.fits: not a SAMI/);
     const lines = r.out.trim().split('\n');
-    expect(lines[0]).toBe('file,galaxy_id,survey,region,weights,n,I,expected,z,p_norm,p_sim');
+    expect(lines[0]).toBe('source_file,galaxy_id,survey,region,weights,n,moran_i,expected,z,p_norm,p_sim');
     expect(lines).toHaveLength(2);
   });
 

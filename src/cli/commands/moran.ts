@@ -1,19 +1,21 @@
 import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
+import { formatCsv } from '../../catalog/csv.ts';
 import { loadKinematicMap, type MapMoran, moranOfMap } from '../../maps/index.ts';
 import { integer } from '../args.ts';
-import { reportFileError } from '../errors.ts';
+import { expandInputs, pairInputs, SkipLog } from '../inputs.ts';
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
 
+/** Shared names (README.md, "Output columns") for the file, the id and I; the rest are Moran's own. */
 const COLUMNS = [
-  'file',
+  'source_file',
   'galaxy_id',
   'survey',
   'region',
   'weights',
   'n',
-  'I',
+  'moran_i',
   'expected',
   'z',
   'p_norm',
@@ -42,16 +44,15 @@ function fmt(x: string | number): string {
   return Math.abs(x) < 1e-3 && x !== 0 ? x.toExponential(2) : x.toFixed(4);
 }
 
-function csvCell(s: string): string {
-  return /[",\n]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
-}
-
 /** `galspin moran`: global Moran's I of velocity maps. */
 export function register(program: Command): void {
   program
     .command('moran')
     .description("global Moran's I of stellar velocity maps (valid spaxels only) with z-score and p-values")
-    .argument('<files...>', 'SAMI stellar-velocity or MaNGA MAPS files')
+    .argument(
+      '<inputs...>',
+      'SAMI stellar-velocity or MaNGA MAPS files, folders, quoted globs, @list.txt or - (stdin)',
+    )
     .addOption(new Option('--weights <w>', 'grid contiguity').choices(['rook', 'queen']).default('rook'))
     .option(
       '--permutations <n>',
@@ -71,18 +72,23 @@ export function register(program: Command): void {
       'after',
       `
 I = (n/S0) Σ wij zi zj / Σ zi² with row-standardised weights; p_norm is two-sided under normality,
-p_sim = (larger + 1)/(permutations + 1) as in PySAL esda. An unusable file prints one line on
-stderr, the others go on, and the exit code is 1.
+p_sim = (larger + 1)/(permutations + 1) as in PySAL esda. A dispersion file given beside its
+velocity file is taken as its pair (I is of the velocity map). An unusable file prints one line on
+stderr, the others go on, a summary names the skipped files, and the exit code is 1. Quote a glob
+so galspin expands it: no argument-length limit.
 
 Example:
   galspin moran test/fixtures/fits/105420_stellar-velocity_default_two-moment.fits --permutations 999
-  galspin moran runs/survey/fits/*_stellar-velocity_default_two-moment.fits --format csv > moran.csv`,
+  galspin moran 'runs/survey/fits/*_stellar-velocity_default_two-moment.fits' --format csv > moran.csv`,
     )
     .action(
       async (
-        files: string[],
+        inputs: string[],
         o: { weights: 'rook' | 'queen'; permutations: number; seed: number; full?: boolean; format: Format },
       ) => {
+        const log = new SkipLog();
+        const expanded = await expandInputs(inputs, { log });
+        const files = pairInputs(expanded, log).map((p) => p.velocityFile);
         const bar =
           process.stderr.isTTY && files.length > 20
             ? new cliProgress.SingleBar(
@@ -92,8 +98,7 @@ Example:
             : undefined;
         bar?.start(files.length, 0);
         const rows: (string | number)[][] = [];
-        let failed = 0;
-        if (o.format === 'csv') process.stdout.write(`${COLUMNS.join(',')}\n`);
+        if (o.format === 'csv') process.stdout.write(formatCsv([COLUMNS]));
         for (const file of files) {
           try {
             const m = moranOfMap(await loadKinematicMap(file), {
@@ -103,15 +108,14 @@ Example:
               region: o.full ? 'full' : 'crop40',
             });
             const r = row(file, m);
-            if (o.format === 'csv') process.stdout.write(`${r.map((c) => csvCell(String(c))).join(',')}\n`);
+            if (o.format === 'csv') process.stdout.write(formatCsv([r]));
             else if (o.format === 'json' || o.format === 'jsonl') {
               process.stdout.write(
                 `${JSON.stringify(Object.fromEntries(COLUMNS.map((c, i) => [c, r[i] === '' ? null : r[i]])))}\n`,
               );
             } else rows.push(r);
           } catch (err) {
-            reportFileError(file, err);
-            failed++;
+            log.skipError(file, err);
           }
           bar?.increment();
         }
@@ -130,7 +134,7 @@ Example:
               .join('\n') + '\n',
           );
         }
-        if (failed > 0) process.exitCode = 1;
+        if (log.summarize(expanded.length) > 0) process.exitCode = 1;
       },
     );
 }
