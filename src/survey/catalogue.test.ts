@@ -72,6 +72,19 @@ describe('catalogue', () => {
     expect(() => parseCatalogue('catid,label\n1,fast\n', 'c.csv')).toThrow(/missing column 'kind'/);
   });
 
+  it('a free-text column with a quoted comma does not shift the columns after it (issue 14)', () => {
+    const header = ['catid', 'comment', ...CATALOGUE_BASE_COLUMNS.slice(1)].join(',');
+    const text = `${header}\n100153,"bar, ""boxy""\nbulge",fast,disc,3.1,0.2,10,0.5,0.6,v.fits,d.fits\n`;
+    const [r] = parseCatalogue(text, 'c.csv');
+    expect(r).toMatchObject({
+      catid: '100153',
+      label: 'fast',
+      kind: 'disc',
+      lambdaRe: 0.5,
+      dispersionFile: 'd.fits',
+    });
+  });
+
   it('parseCsv handles doubled quotes, CRLF and quoted empty fields', () => {
     expect(parseCsv('a,"b ""x""",""\r\n1, 2 ,3').map((r) => r.fields)).toEqual([
       ['a', 'b "x"', ''],

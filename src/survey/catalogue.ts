@@ -1,4 +1,5 @@
 import { readFile, stat } from 'node:fs/promises';
+import { CsvError, type CsvRecord, formatCsv, parseCsvRecords } from '../catalog/csv.ts';
 import { LIMITS } from '../config/index.ts';
 
 /** Columns every catalogue.csv has, in order (older catalogues stop here). */
@@ -74,13 +75,8 @@ export class CatalogueError extends Error {
   override name = 'CatalogueError';
 }
 
-/** One CSV field, quoted when it holds a comma, a quote, a line break or edge spaces (RFC 4180). */
-function csvField(s: string): string {
-  return /[",\r\n]|^\s|\s$/.test(s) ? `"${s.replaceAll('"', '""')}"` : s;
-}
-
 export function formatCatalogue(rows: readonly CatalogueRow[]): string {
-  const lines = [CATALOGUE_COLUMNS.join(',')];
+  const lines: string[][] = [[...CATALOGUE_COLUMNS]];
   for (const r of rows) {
     const n = r.nuisance;
     const fields = [
@@ -104,62 +100,22 @@ export function formatCatalogue(rows: readonly CatalogueRow[]): string {
       n ? n.deadFraction.toFixed(5) : '',
       n ? String(n.nValid) : '',
     ];
-    lines.push(fields.map(csvField).join(','));
+    lines.push(fields);
   }
-  return `${lines.join('\n')}\n`;
+  return formatCsv(lines);
 }
 
 /**
- * Splits CSV text into records of fields (RFC 4180: quoted fields may hold commas, doubled quotes and
- * line breaks). Blank lines are skipped. Returns each record with the 1-based line it starts on.
+ * Splits CSV text into records of fields with the line each starts on (src/catalog/csv.ts: quoted
+ * fields may hold commas, doubled quotes and line breaks; blank lines skipped).
  */
-export function parseCsv(text: string): { line: number; fields: string[] }[] {
-  const out: { line: number; fields: string[] }[] = [];
-  let fields: string[] = [];
-  let field = '';
-  let quoted = false;
-  let inQuotes = false;
-  let line = 1;
-  let start = 1;
-  const endRecord = () => {
-    fields.push(quoted ? field : field.trim());
-    if (!(fields.length === 1 && fields[0] === '' && !quoted)) out.push({ line: start, fields });
-    fields = [];
-    field = '';
-    quoted = false;
-  };
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (inQuotes) {
-      if (ch === '"') {
-        if (text[i + 1] === '"') {
-          field += '"';
-          i++;
-        } else inQuotes = false;
-      } else {
-        if (ch === '\n') line++;
-        field += ch;
-      }
-      continue;
-    }
-    if (ch === '"' && field.trim() === '') {
-      inQuotes = true;
-      quoted = true;
-      field = '';
-    } else if (ch === ',') {
-      fields.push(quoted ? field : field.trim());
-      field = '';
-      quoted = false;
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      endRecord();
-      line++;
-      start = line;
-    } else if (!quoted) field += ch;
+export function parseCsv(text: string, file = '<catalogue>'): CsvRecord[] {
+  try {
+    return parseCsvRecords(text, file);
+  } catch (err) {
+    if (err instanceof CsvError) throw new CatalogueError(err.message);
+    throw err;
   }
-  if (inQuotes) throw new CatalogueError(`unterminated quoted field starting on line ${start}`);
-  if (field !== '' || fields.length > 0 || quoted) endRecord();
-  return out;
 }
 
 /**
@@ -167,12 +123,7 @@ export function parseCsv(text: string): { line: number; fields: string[] }[] {
  * older catalogues without the family and nuisance columns still read (those fields are then absent).
  */
 export function parseCatalogue(text: string, file = '<catalogue>'): CatalogueRow[] {
-  let records: ReturnType<typeof parseCsv>;
-  try {
-    records = parseCsv(text);
-  } catch (err) {
-    throw new CatalogueError(`${file}: ${(err as Error).message}`);
-  }
+  const records = parseCsv(text, file);
   if (records.length === 0) throw new CatalogueError(`${file}: empty catalogue`);
   const header = records[0].fields;
   const col: Record<string, number> = {};
