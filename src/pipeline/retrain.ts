@@ -17,6 +17,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
+import { CsvError, parseCsvTable } from '../catalog/csv.ts';
 import { type ClassifyMessageInput, LIMITS, PREFIX } from '../config/index.ts';
 import { DEFAULT_INPUT_KIND, type InputKind, inputKindFrom } from '../maps/model-input.ts';
 import { classifyRotator, isBorderline, type RotatorRule } from '../maps/rules.ts';
@@ -119,20 +120,29 @@ export interface RetrainResult {
   reclassified: number;
 }
 
-/** Galaxy ids and labels (1 fast, 0 slow) from a labels CSV; unknown/other labels are skipped. */
+/**
+ * Galaxy ids and labels (1 fast, 0 slow) from a labels CSV (the shared CSV library: quoted free
+ * text cannot shift the columns); unknown/other labels are skipped. The id column is the first of
+ * catid, galaxy_id, galaxyId or id_str (case-insensitive).
+ */
 export function parseLabels(text: string, key: string): Map<string, number> {
-  const lines = text.split(/\r?\n/).filter((l) => l.trim() !== '');
-  if (lines.length < 2) throw new RejectedInputError(`${key}: no labeled rows`);
-  const header = lines[0].split(',').map((h) => h.trim().toLowerCase());
-  const idCol = header.findIndex((h) => h === 'catid' || h === 'galaxyid');
-  const labelCol = header.indexOf('label');
-  if (idCol < 0 || labelCol < 0)
-    throw new RejectedInputError(`${key}: needs columns catid (or galaxyId) and label`);
+  let table: ReturnType<typeof parseCsvTable>;
+  try {
+    table = parseCsvTable(text, key);
+  } catch (err) {
+    if (err instanceof CsvError) throw new RejectedInputError(err.message);
+    throw err;
+  }
+  if (table.rows.length === 0) throw new RejectedInputError(`${key}: no labeled rows`);
+  const byLower = new Map(table.header.map((h) => [h.toLowerCase(), h]));
+  const idCol = ['catid', 'galaxy_id', 'galaxyid', 'id_str'].map((h) => byLower.get(h)).find(Boolean);
+  const labelCol = byLower.get('label');
+  if (!idCol || !labelCol)
+    throw new RejectedInputError(`${key}: needs columns catid (or galaxy_id, id_str) and label`);
   const out = new Map<string, number>();
-  for (const line of lines.slice(1)) {
-    const cells = line.split(',');
-    const label = cells[labelCol]?.trim().toLowerCase();
-    const id = cells[idCol]?.trim();
+  for (const { cells } of table.rows) {
+    const label = cells[labelCol].toLowerCase();
+    const id = cells[idCol];
     if (!id) continue;
     if (label === 'fast' || label === '1') out.set(id, 1);
     else if (label === 'slow' || label === '0') out.set(id, 0);
