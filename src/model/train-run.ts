@@ -3,6 +3,7 @@
  * load the survey → train (honest or paper protocol) → evaluate on the test split → model folder with
  * model.json, weights.bin, metrics.json, model-card.md (and history.csv).
  */
+import { existsSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
 import { isAbsolute, join, relative } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
@@ -14,6 +15,7 @@ import { codeVersion, type MetricsJson, modelCard, newModelVersion, PAPER_FIGURE
 import type { SurveyData } from './data.ts';
 import { evaluateModel, predictLogits } from './evaluate.ts';
 import { fitOod } from './ood.ts';
+import { attachReportAssets } from './report-assets.ts';
 import { modelToArtifacts, writeModelDir } from './store.ts';
 import { type TrainOptions, type TrainResult, trainClassifier } from './train.ts';
 
@@ -107,5 +109,16 @@ export async function trainAndSave(
     modelCard: modelCard(metrics),
   });
   await writeFile(join(outDir, 'history.csv'), historyCsv(result.history));
+  // The report's data travels with the model: `galspin report --model DIR` draws every figure alone.
+  if (existsSync(data.source)) {
+    await attachReportAssets(tf, result.model, outDir, {
+      metrics: metrics as unknown as Record<string, unknown>,
+      survey: { catalogue: data.source },
+      unknownSurvey: { catalogue: data.source },
+      inputKind,
+    }).catch((err: Error) => {
+      process.stderr.write(`${outDir}: report assets not written (${err.message.split('\n')[0]})\n`);
+    });
+  }
   return { metrics, result, dir: outDir };
 }

@@ -8,6 +8,8 @@ import type { ReportRow } from './sources.ts';
 
 export interface FigureRef {
   name: string;
+  /** The paper figure it reproduces (Chegeni et al. 2025, Figs. 1–10). */
+  paper?: number;
   caption: string;
   png: string;
   svg?: string;
@@ -24,6 +26,8 @@ export interface ReportPage {
   uncertain: ReportRow[];
   /** All uncertain galaxies (the table lists the first `uncertain.length`). */
   uncertainTotal?: number;
+  /** Where the uncertain galaxies come from; undefined when nothing was loaded that could hold them. */
+  uncertainSource?: string;
   /** Counts of rows by status, when result rows were given. */
   statusCounts?: Record<string, number>;
   generatedAt: string;
@@ -119,7 +123,24 @@ function figureHtml(f: FigureRef): string {
   ]
     .filter(Boolean)
     .join(' · ');
-  return `<figure id="fig-${escapeHtml(f.name)}"><img src="${escapeHtml(f.png)}" width="${Math.round(f.cssWidth)}" height="${Math.round(f.cssHeight)}" alt="${escapeHtml(f.caption)}"><figcaption>${escapeHtml(f.caption)} (${links})</figcaption></figure>`;
+  const paper = f.paper ? ` data-paper-figure="${f.paper}"` : '';
+  const label = f.paper ? `Paper Fig. ${f.paper}. ` : '';
+  return `<figure id="fig-${escapeHtml(f.name)}"${paper}><img src="${escapeHtml(f.png)}" width="${Math.round(f.cssWidth)}" height="${Math.round(f.cssHeight)}" alt="${escapeHtml(f.caption)}"><figcaption>${label}${escapeHtml(f.caption)} (${links})</figcaption></figure>`;
+}
+
+/** The uncertain-galaxy list; says that no results were loaded rather than claiming a count of 0. */
+function uncertainBlock(page: ReportPage): string {
+  if (page.uncertainSource === undefined)
+    return '<h3>Uncertain galaxies</h3><p class="skipped">No pipeline results loaded (pass --results to list the galaxies with 0.05 &lt; P(fast) &lt; 0.95).</p>';
+  const total = page.uncertainTotal ?? page.uncertain.length;
+  const rows = page.uncertain
+    .map(
+      (r) =>
+        `<tr><td><code>${escapeHtml(r.galaxyId)}</code></td><td class="num">${fmt(r.probability)}</td><td class="num">${fmt(r.std)}</td><td class="num">${fmt(r.moransI)}</td><td>${escapeHtml(r.label ?? '–')}</td></tr>`,
+    )
+    .join('');
+  return `<h3>Uncertain galaxies (${escapeHtml(page.uncertainSource)}): ${total}${total > page.uncertain.length ? `, the ${page.uncertain.length} nearest p = 0.5` : ''}</h3>
+${page.uncertain.length ? `<table id="uncertain"><thead><tr><th>Galaxy</th><th>P(fast)</th><th>σ (MC)</th><th>Moran's I</th><th>Label</th></tr></thead><tbody>${rows}</tbody></table>` : `<p class="skipped">None of them has 0.05 &lt; P(fast) &lt; 0.95.</p>`}`;
 }
 
 /** Renders the whole page. Pure: same input, same bytes. */
@@ -130,6 +151,14 @@ export function renderReportHtml(page: ReportPage): string {
     const f = byName.get(name);
     return f ? figureHtml(f) : '';
   };
+  // A section whose figures are all missing says why instead of standing empty.
+  const whyNot = (...names: string[]) =>
+    names.some((n) => byName.has(n))
+      ? ''
+      : `<p class="skipped">Not drawn: ${page.skipped
+          .filter((s) => names.includes(s.name))
+          .map((s) => `${escapeHtml(s.name)} (${escapeHtml(s.reason)})`)
+          .join('; ')}.</p>`;
   const cards = summaryMetrics(m)
     .map((s) => {
       const ok = Number.isFinite(s.value) && s.value >= s.paper;
@@ -170,12 +199,6 @@ export function renderReportHtml(page: ReportPage): string {
         .join(' · '),
     ]);
   }
-  const uncertainRows = page.uncertain
-    .map(
-      (r) =>
-        `<tr><td><code>${escapeHtml(r.galaxyId)}</code></td><td class="num">${fmt(r.probability)}</td><td class="num">${fmt(r.std)}</td><td class="num">${fmt(r.moransI)}</td><td>${escapeHtml(r.label ?? '–')}</td></tr>`,
-    )
-    .join('');
   const skipped = page.skipped.length
     ? `<p class="skipped">Not drawn: ${page.skipped.map((s) => `${escapeHtml(s.name)} (${escapeHtml(s.reason)})`).join('; ')}.</p>`
     : '';
@@ -192,7 +215,7 @@ export function renderReportHtml(page: ReportPage): string {
 <h1>galspin: fast/slow rotator classification report</h1>
 <p>model <code>${escapeHtml(m.modelVersion)}</code> · generated ${escapeHtml(page.generatedAt)} · inputs: ${escapeHtml(page.inputs.model)}${page.inputs.results ? `, ${escapeHtml(page.inputs.results)}` : ''}</p>
 </header>
-<nav><a href="#summary">Summary</a><a href="#performance">Performance</a><a href="#unknown">Unknown galaxies</a><a href="#moran">Moran's I</a><a href="#galaxies">Galaxies</a><a href="#training">Training</a><a href="#card">Model card</a></nav>
+<nav><a href="#summary">Summary</a><a href="#performance">Performance</a><a href="#misclassified">Misclassified</a><a href="#unknown">Unknown galaxies</a><a href="#moran">Moran's I</a><a href="#galaxies">Galaxies</a><a href="#training">Training</a><a href="#card">Model card</a></nav>
 <main>
 <section id="summary">
 <h2>Summary (untouched test split)</h2>
@@ -204,26 +227,36 @@ ${skipped}
 <h2>Performance</h2>
 <div class="grid2">${fig('confusion-matrix')}${fig('roc')}</div>
 <div class="grid2">${fig('probability-distribution')}${fig('reliability')}</div>
-${fig('misclassified-gallery')}
+</section>
+<section id="misclassified">
+<h2>Misclassified test galaxies</h2>
+${fig('false-positives')}
+${fig('false-negatives')}
+${whyNot('false-positives', 'false-negatives')}
 </section>
 <section id="unknown">
 <h2>Unknown galaxies</h2>
 ${fig('unknown-probabilities')}
-<h3>Uncertain galaxies: ${page.uncertainTotal ?? page.uncertain.length}${(page.uncertainTotal ?? 0) > page.uncertain.length ? `, the ${page.uncertain.length} nearest p = 0.5` : ''}</h3>
-${page.uncertain.length ? `<table id="uncertain"><thead><tr><th>Galaxy</th><th>P(fast)</th><th>σ (MC)</th><th>Moran's I</th><th>Label</th></tr></thead><tbody>${uncertainRows}</tbody></table>` : '<p class="skipped">No uncertain galaxies in the results.</p>'}
+${fig('unknown-gallery')}
+${whyNot('unknown-probabilities', 'unknown-gallery')}
+${uncertainBlock(page)}
 </section>
 <section id="moran">
 <h2>Spatial coherence: Moran's I</h2>
-${fig('moran-histogram')}
-${fig('moran-scatter')}
+<div class="grid2">${fig('moran-histogram')}${fig('lambda-epsilon')}</div>
+${whyNot('moran-histogram', 'lambda-epsilon')}
 </section>
 <section id="galaxies">
-<h2>Galaxies of interest: velocity and attribution</h2>
-${fig('attribution-panels') || '<p class="skipped">No stored maps with attributions for the galaxies of interest.</p>'}
+<h2>Interpretability: velocity | Moran scatter | Integrated Gradients</h2>
+${fig('combined-fast')}
+${fig('combined-slow')}
+${fig('attribution-panels')}
+${whyNot('combined-fast', 'combined-slow', 'attribution-panels')}
 </section>
 <section id="training">
 <h2>Training</h2>
 ${fig('training-curves')}
+${whyNot('training-curves')}
 </section>
 <section id="card" class="card-md">
 <h2>Model card</h2>

@@ -6,12 +6,10 @@
 export { type Colormap, DIVERGING } from '../formats/colormap.ts';
 export { colourBarPng, mapToPng } from '../formats/raster.ts';
 export { type AttributionItem, attributionPanelsFigure } from './figures/attribution-panels.ts';
+export { type CombinedItem, combinedFigure } from './figures/combined.ts';
 export { confusionMatrixFigure } from './figures/confusion-matrix.ts';
-export {
-  type GalleryInput,
-  type GalleryMap,
-  misclassifiedGalleryFigure,
-} from './figures/misclassified-gallery.ts';
+export { type GalleryInput, type GalleryMap, galleryFigure } from './figures/gallery.ts';
+export { type LambdaEpsilonPoint, lambdaEpsilonFigure } from './figures/lambda-epsilon.ts';
 export { type MoranRow, moranHistogramFigure } from './figures/moran-histogram.ts';
 export { type MoranExample, moranScatterFigure } from './figures/moran-scatter.ts';
 export { probabilityDistributionFigure } from './figures/probability-distribution.ts';

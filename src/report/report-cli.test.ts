@@ -25,7 +25,9 @@ describe('galspin report', () => {
     const printed = stdout.mock.calls.map((c) => String(c[0])).join('');
     stdout.mockRestore();
     expect(code).toBe(0);
-    expect(printed).toBe(`${join(out, 'index.html')}: 10 figures\n`);
+    expect(printed).toBe(
+      `${join(out, 'index.html')}: 12 figures, not drawn: unknown-gallery, lambda-epsilon\n`,
+    );
     expect(existsSync(join(out, 'figures', 'attribution-panels.png'))).toBe(true);
     expect(readFileSync(join(out, 'index.html'), 'utf8')).toContain('<img src="figures/roc.png"');
   });

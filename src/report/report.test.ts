@@ -24,15 +24,22 @@ describe('writeReport', () => {
       'training-curves.png',
     ]);
     expect(r.skipped.map((s) => s.name)).toEqual([
-      'misclassified-gallery',
+      'false-positives',
+      'false-negatives',
       'unknown-probabilities',
+      'unknown-gallery',
       'moran-histogram',
-      'moran-scatter',
+      'combined-fast',
+      'combined-slow',
+      'lambda-epsilon',
       'attribution-panels',
     ]);
     const html = readFileSync(r.indexHtml, 'utf8');
     expect(html).toContain('data-metric="accuracy" data-value="0.952096"');
-    expect(html).toContain('Not drawn: misclassified-gallery (no stored maps');
+    expect(html).toContain('Not drawn: false-positives (no maps of the slow test galaxies');
+    // nothing loaded that could hold uncertain galaxies: no count is claimed
+    expect(html).toContain('No pipeline results loaded');
+    expect(html).not.toMatch(/Uncertain galaxies[^<]*: 0/);
     expect(html).toContain('<h1>Model card: 2026-11-25T19-00-00Z-fixture</h1>');
     expect(html).not.toMatch(/(src|href)="https?:/); // nothing from the network
     for (const f of r.figures) expect(existsSync(f)).toBe(true);

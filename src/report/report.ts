@@ -1,18 +1,24 @@
 /**
- * `writeReport`: every figure galspin can draw from a model folder (metrics.json, model-card.md) and,
- * optionally, a run's result rows, maps and attributions, written as `DIR/index.html` plus
- * `DIR/figures/*.png|svg`. A figure whose input is missing is listed as not drawn, never faked.
+ * `writeReport`: the paper's ten figures (Chegeni et al. 2025, Figs. 1–10) and galspin's own
+ * (reliability, λRe–ε plane, training curves, galaxies of interest) from a model folder — metrics.json,
+ * model-card.md and its report assets (src/formats/report-assets.ts: the test split's maps, IG and
+ * Moran's I, unknown galaxies' P(fast)) — and, optionally, a run's result rows, maps and attributions,
+ * written as `DIR/index.html` plus `DIR/figures/*.png|svg`. A figure whose input is missing is listed
+ * as not drawn, never faked.
  */
 import { existsSync, statSync } from 'node:fs';
 import { mkdir, readFile, writeFile } from 'node:fs/promises';
 import { dirname, isAbsolute, join, relative } from 'node:path';
 import { DEFAULT_THRESHOLDS } from '../config/index.ts';
+import { type ReportAssets, ReportAssetsError, readReportAssets } from '../formats/report-assets.ts';
+import { TARGET_PIXEL_SCALE_ARCSEC } from '../maps/preprocess.ts';
 import { temperatureOf } from '../model/calibration.ts';
 import { type AttributionItem, attributionPanelsFigure } from './figures/attribution-panels.ts';
+import { type CombinedItem, combinedFigure } from './figures/combined.ts';
 import { confusionMatrixFigure } from './figures/confusion-matrix.ts';
-import { type GalleryMap, misclassifiedGalleryFigure } from './figures/misclassified-gallery.ts';
+import { type GalleryMap, galleryFigure } from './figures/gallery.ts';
+import { lambdaEpsilonFigure } from './figures/lambda-epsilon.ts';
 import { type MoranRow, moranHistogramFigure } from './figures/moran-histogram.ts';
-import { type MoranExample, moranScatterFigure } from './figures/moran-scatter.ts';
 import { probabilityDistributionFigure } from './figures/probability-distribution.ts';
 import { reliabilityFigure } from './figures/reliability.ts';
 import { rocFigure } from './figures/roc.ts';
@@ -81,28 +87,54 @@ function shown(p: string): string {
 }
 const shownOpt = (p: string | undefined) => (p === undefined ? undefined : shown(p));
 
-type FigureJob = { name: string; build: () => Promise<Figure | undefined>; missing: string };
+type FigureJob = {
+  name: string;
+  build: () => Promise<Figure | undefined>;
+  missing: string;
+  /** The paper figure (Chegeni et al. 2025) this one reproduces. */
+  paper?: number;
+};
 
-/** Loads maps and attributions on demand, once per galaxy. */
+/** Loads maps and attributions on demand, once per galaxy: a run's bucket, then the model's assets, then a survey. */
 class MapCache {
   private readonly velocity = new Map<string, Promise<GalaxyMap | undefined>>();
+  private readonly assetIndex = new Map<string, number>();
   constructor(
     private readonly root: string | undefined,
     private readonly modelVersion: string,
     private readonly survey?: SurveySource,
-  ) {}
+    private readonly assets?: ReportAssets,
+  ) {
+    for (const g of assets?.galaxies ?? []) if (g.map !== undefined) this.assetIndex.set(g.galaxyId, g.map);
+  }
+  private assetPlane(id: string, planes: Float32Array[] | undefined): GalaxyMap | undefined {
+    const k = this.assetIndex.get(id);
+    const values = k === undefined ? undefined : planes?.[k];
+    if (!values?.some(Number.isFinite)) return undefined;
+    const size = this.assets?.size as number;
+    return {
+      width: size,
+      height: size,
+      values,
+      valid: Uint8Array.from(values, (v) => (Number.isFinite(v) ? 1 : 0)),
+    };
+  }
   map(id: string) {
     let p = this.velocity.get(id);
     if (!p) {
       p = (async () =>
         (this.root ? await loadVelocityMap(this.root, id) : undefined) ??
+        this.assetPlane(id, this.assets?.velocity) ??
         (this.survey ? await loadSurveyMap(this.survey, id) : undefined))();
       this.velocity.set(id, p);
     }
     return p;
   }
-  attribution(id: string) {
-    return this.root ? loadAttribution(this.root, this.modelVersion, id) : Promise.resolve(undefined);
+  async attribution(id: string) {
+    return (
+      (this.root ? await loadAttribution(this.root, this.modelVersion, id) : undefined) ??
+      this.assetPlane(id, this.assets?.attribution)
+    );
   }
 }
 
@@ -136,6 +168,17 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
   const cardFile = join(opts.modelDir, 'model-card.md');
   const modelCard = existsSync(cardFile) ? await readFile(cardFile, 'utf8') : undefined;
   const thresholds = opts.thresholds ?? DEFAULT_THRESHOLDS;
+  const assets = await readReportAssets(opts.modelDir).catch((err: Error) => {
+    throw err instanceof ReportAssetsError ? new ReportInputError(err.message) : err;
+  });
+  // Assets of another model (a folder copied by hand) would draw someone else's galaxies.
+  if (assets && assets.modelVersion !== metrics.modelVersion)
+    throw new ReportInputError(
+      `${opts.modelDir}: report assets belong to ${assets.modelVersion}, metrics.json to ${metrics.modelVersion}`,
+    );
+  const assetTest = assets?.galaxies.filter((g) => g.set === 'test') ?? [];
+  const assetUnknown = assets?.galaxies.filter((g) => g.set === 'unknown') ?? [];
+  const arcsec = assets?.pixelScaleArcsec ?? TARGET_PIXEL_SCALE_ARCSEC;
 
   const allRows = opts.results ? await readResults(opts.results) : [];
   // Rows of the reported model only, when versions are recorded.
@@ -150,8 +193,17 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
 
   const bucketDir =
     opts.bucket ?? (opts.results && statSync(opts.results).isDirectory() ? opts.results : undefined);
-  const cache = new MapCache(bucketDir ? bucketRoot(bucketDir) : undefined, metrics.modelVersion, survey);
+  const cache = new MapCache(
+    bucketDir ? bucketRoot(bucketDir) : undefined,
+    metrics.modelVersion,
+    survey,
+    assets,
+  );
   const pOf = new Map<string, number>();
+  for (const g of assets?.galaxies ?? []) {
+    pOf.set(g.galaxyId, g.p);
+    if (!labels.has(g.galaxyId)) labels.set(g.galaxyId, g.label);
+  }
   for (const p of metrics.test.probabilities ?? []) pOf.set(p.galaxyId, p.p);
   for (const r of rows) if (r.probability !== undefined) pOf.set(r.galaxyId, r.probability);
 
@@ -205,27 +257,38 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
 
   const classified = rows.filter((r) => r.status === 'CLASSIFIED' && r.probability !== undefined);
   const anyLabels = classified.some((r) => r.label === 'fast' || r.label === 'slow' || r.label === 'unknown');
-  const unknown = anyLabels ? classified.filter((r) => r.label === 'unknown') : classified;
-  const uncertain = classified
+  const unknownRows = anyLabels ? classified.filter((r) => r.label === 'unknown') : classified;
+  // Without a run's results, the model folder's own unknown galaxies (src/formats/report-assets.ts).
+  const fromAssets = classified.length === 0 && assetUnknown.length > 0;
+  const unknown = fromAssets
+    ? assetUnknown.map((g) => ({
+        galaxyId: g.galaxyId,
+        status: 'CLASSIFIED',
+        probability: g.p,
+        moransI: g.moranI,
+        label: 'unknown' as const,
+      }))
+    : unknownRows;
+  const uncertainPool = fromAssets ? unknown : classified;
+  const uncertain = uncertainPool
     .filter((r) => (r.probability as number) > thresholds.slow && (r.probability as number) < thresholds.fast)
     .sort((a, b) => Math.abs((a.probability as number) - 0.5) - Math.abs((b.probability as number) - 0.5));
 
-  const gallery = async (ids: readonly string[] = []) => {
+  const gallery = async (ids: readonly string[] = [], max = opts.maxGallery ?? 12) => {
     const out: GalleryMap[] = [];
     for (const id of ids) {
-      if (out.length >= (opts.maxGallery ?? 12)) break;
+      if (out.length >= max) break;
       const m = await cache.map(id);
       if (m) out.push({ galaxyId: id, ...m, p: pOf.get(id) });
     }
     return out;
   };
 
-  // Galaxies of interest: misclassified, then the most uncertain, then confident examples.
+  // Galaxies of interest: misclassified, then the most uncertain (confident examples are Figs. 9–10).
   const interest = [
     ...(metrics.test.falsePositives ?? []),
     ...(metrics.test.falseNegatives ?? []),
     ...uncertain.map((r) => r.galaxyId),
-    ...[...pOf.entries()].sort((a, b) => b[1] - a[1]).map(([id]) => id),
   ];
   const panels = async () => {
     const items: AttributionItem[] = [];
@@ -250,33 +313,105 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
     }
     return items;
   };
-  const moranExamples = async () => {
-    const out: MoranExample[] = [];
-    const ranked = [...pOf.entries()].filter(
-      ([id]) => labels.get(id) === 'fast' || labels.get(id) === 'slow',
-    );
-    for (const want of ['fast', 'slow'] as const) {
-      const ids = ranked
-        .filter(([id]) => labels.get(id) === want)
-        .sort((a, b) => (want === 'fast' ? b[1] - a[1] : a[1] - b[1]))
-        .map(([id]) => id);
-      let n = 0;
-      for (const id of ids) {
-        if (n >= 2) break;
-        const m = await cache.map(id);
-        if (m) {
-          out.push({ galaxyId: id, ...m, label: want });
-          n++;
-        }
-      }
+  /** Paper Figs. 9–10: correctly classified test galaxies of one class, the most confident first. */
+  const combinedItems = async (want: 'fast' | 'slow', n = 2) => {
+    const out: CombinedItem[] = [];
+    const threshold = metrics.test.threshold ?? 0.5;
+    const ids = [...pOf.entries()]
+      .filter(([id, p]) => labels.get(id) === want && (want === 'fast' ? p >= threshold : p < threshold))
+      .sort((a, b) => (want === 'fast' ? b[1] - a[1] : a[1] - b[1]))
+      .map(([id]) => id);
+    for (const id of ids) {
+      if (out.length >= n) break;
+      const m = await cache.map(id);
+      const a = await cache.attribution(id);
+      if (!m || !a || a.values.length !== m.values.length) continue;
+      out.push({
+        galaxyId: id,
+        width: m.width,
+        height: m.height,
+        velocity: m.values,
+        valid: m.valid,
+        attribution: a.values,
+        label: want,
+        p: pOf.get(id),
+      });
     }
     return out;
   };
+  /**
+   * Paper Figs. 4–5. When the test split has none of a kind, the nearest misses (true class, P closest
+   * to the wrong side) are drawn instead, and the title says so.
+   */
+  const misclassified = async (kind: 'fp' | 'fn') => {
+    const ids = (kind === 'fp' ? metrics.test.falsePositives : metrics.test.falseNegatives) ?? [];
+    const truth = kind === 'fp' ? 'slow' : 'fast';
+    const called = kind === 'fp' ? 'fast' : 'slow';
+    const nTruth = (metrics.test.probabilities ?? []).filter(
+      (p) => (p.label === 1 ? 'fast' : 'slow') === truth,
+    ).length;
+    const name = kind === 'fp' ? 'false-positives' : 'false-negatives';
+    const head = kind === 'fp' ? 'False positives' : 'False negatives';
+    if (ids.length > 0) {
+      const maps = await gallery(ids);
+      return maps.length
+        ? galleryFigure({
+            name,
+            title: `${head}: true ${truth}, predicted ${called} (${ids.length} of ${nTruth})`,
+            caption: `Velocity maps of the ${truth} test galaxies the model called ${called}.`,
+            maps,
+            arcsecPerSpaxel: arcsec,
+          })
+        : undefined;
+    }
+    const near = (metrics.test.probabilities ?? [])
+      .filter((p) => (p.label === 1 ? 'fast' : 'slow') === truth)
+      .sort((a, b) => (kind === 'fp' ? b.p - a.p : a.p - b.p))
+      .map((p) => p.galaxyId);
+    const maps = await gallery(near, 6);
+    return maps.length
+      ? galleryFigure({
+          name,
+          title: `${head}: none (0 of ${nTruth} ${truth} test galaxies called ${called})`,
+          subtitle: `the ${maps.length} ${truth} galaxies nearest to being called ${called} instead`,
+          caption: `No ${truth} test galaxy was called ${called}; the nearest misses are shown instead.`,
+          maps,
+          arcsecPerSpaxel: arcsec,
+        })
+      : undefined;
+  };
+
+  const moranRows = async (): Promise<MoranRow[]> => {
+    const mr: MoranRow[] = classified.flatMap((r) =>
+      (r.label === 'fast' || r.label === 'slow') && r.moransI !== undefined
+        ? [{ galaxyId: r.galaxyId, label: r.label, moranI: r.moransI }]
+        : [],
+    );
+    if (mr.length === 0)
+      for (const g of assetTest)
+        if ((g.label === 'fast' || g.label === 'slow') && g.moranI !== undefined)
+          mr.push({ galaxyId: g.galaxyId, label: g.label, moranI: g.moranI });
+    if (mr.length === 0 && survey) {
+      // No result rows: measure the test split's maps (what the evaluation saw), capped for speed.
+      for (const p of (metrics.test.probabilities ?? []).slice(0, 600)) {
+        const I = await surveyMoransI(survey, p.galaxyId);
+        if (I !== undefined)
+          mr.push({ galaxyId: p.galaxyId, label: p.label === 1 ? 'fast' : 'slow', moranI: I });
+      }
+    }
+    return mr;
+  };
 
   const jobs: FigureJob[] = [
-    { name: 'confusion-matrix', missing: '', build: () => confusionMatrixFigure(metrics.test.confusion) },
+    {
+      name: 'confusion-matrix',
+      paper: 1,
+      missing: '',
+      build: () => confusionMatrixFigure(metrics.test.confusion),
+    },
     {
       name: 'roc',
+      paper: 2,
       missing: 'no ROC points in metrics.json',
       build: async () =>
         metrics.test.roc?.length && metrics.test.auc !== undefined
@@ -289,6 +424,7 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
     },
     {
       name: 'probability-distribution',
+      paper: 3,
       missing: 'no test probabilities in metrics.json',
       build: async () =>
         metrics.test.probabilities?.length
@@ -296,19 +432,23 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
           : undefined,
     },
     {
-      name: 'misclassified-gallery',
-      missing: 'no stored maps for the misclassified test galaxies',
-      build: async () => {
-        const falsePositives = await gallery(metrics.test.falsePositives);
-        const falseNegatives = await gallery(metrics.test.falseNegatives);
-        return falsePositives.length + falseNegatives.length
-          ? misclassifiedGalleryFigure({ falsePositives, falseNegatives })
-          : undefined;
-      },
+      name: 'false-positives',
+      paper: 4,
+      missing:
+        'no maps of the slow test galaxies (no report assets in the model folder, no --results or --survey)',
+      build: () => misclassified('fp'),
+    },
+    {
+      name: 'false-negatives',
+      paper: 5,
+      missing:
+        'no maps of the fast test galaxies (no report assets in the model folder, no --results or --survey)',
+      build: () => misclassified('fn'),
     },
     {
       name: 'unknown-probabilities',
-      missing: 'no classified unknown galaxies in the results',
+      paper: 6,
+      missing: 'no unknown galaxies: none in the model folder and no pipeline results loaded',
       build: async () =>
         unknown.length
           ? unknownProbabilityFigure({
@@ -318,39 +458,62 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
           : undefined,
     },
     {
-      name: 'moran-histogram',
-      missing: "no labelled result rows with Moran's I",
+      name: 'unknown-gallery',
+      paper: 7,
+      missing: 'no maps of unknown galaxies',
       build: async () => {
-        const mr: MoranRow[] = classified.flatMap((r) =>
-          (r.label === 'fast' || r.label === 'slow') && r.moransI !== undefined
-            ? [{ galaxyId: r.galaxyId, label: r.label, moranI: r.moransI }]
-            : [],
+        // Evenly spaced in P(fast), from most slow-like to most fast-like, as the paper's Fig. 7 spans it.
+        const sorted = [...unknown].sort((a, b) => (a.probability as number) - (b.probability as number));
+        const withMaps: string[] = [];
+        for (const r of sorted) if (await cache.map(r.galaxyId)) withMaps.push(r.galaxyId);
+        const n = Math.min(12, withMaps.length);
+        const picks = Array.from(
+          { length: n },
+          (_, j) => withMaps[Math.round((j * (withMaps.length - 1)) / Math.max(1, n - 1))],
         );
-        if (mr.length === 0 && survey) {
-          // No result rows: measure the test split's maps (what the evaluation saw), capped for speed.
-          for (const p of (metrics.test.probabilities ?? []).slice(0, 600)) {
-            const I = await surveyMoransI(survey, p.galaxyId);
-            if (I !== undefined)
-              mr.push({ galaxyId: p.galaxyId, label: p.label === 1 ? 'fast' : 'slow', moranI: I });
-          }
-        }
+        const maps = await gallery([...new Set(picks)]);
+        return maps.length
+          ? galleryFigure({
+              name: 'unknown-gallery',
+              title: 'Unknown galaxies: velocity maps with the CNN probability',
+              subtitle: 'P(fast) above each map, evenly spaced from the lowest to the highest',
+              caption:
+                'Velocity maps of galaxies without a fast/slow flag, with the P(fast) the model gives them.',
+              maps,
+              arcsecPerSpaxel: arcsec,
+            })
+          : undefined;
+      },
+    },
+    {
+      name: 'moran-histogram',
+      paper: 8,
+      missing: "no Moran's I of labelled galaxies (no report assets, result rows or survey)",
+      build: async () => {
+        const mr = await moranRows();
         return mr.length ? moranHistogramFigure(mr) : undefined;
       },
     },
     {
-      name: 'moran-scatter',
-      missing: 'no stored maps of labelled galaxies',
+      name: 'combined-fast',
+      paper: 9,
+      missing: 'no fast test galaxies with maps and attributions',
       build: async () => {
-        const ex = await moranExamples();
-        return ex.length ? moranScatterFigure(ex) : undefined;
+        const items = await combinedItems('fast');
+        return items.length
+          ? combinedFigure('combined-fast', 'Fast rotators predicted correctly', items, arcsec)
+          : undefined;
       },
     },
     {
-      name: 'attribution-panels',
-      missing: 'no stored maps with attributions',
+      name: 'combined-slow',
+      paper: 10,
+      missing: 'no slow test galaxies with maps and attributions',
       build: async () => {
-        const items = await panels();
-        return items.length ? attributionPanelsFigure(items) : undefined;
+        const items = await combinedItems('slow');
+        return items.length
+          ? combinedFigure('combined-slow', 'Slow rotators predicted correctly', items, arcsec)
+          : undefined;
       },
     },
     {
@@ -359,9 +522,37 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
       build: async () => (metrics.test.calibration ? reliabilityFigure(metrics.test.calibration) : undefined),
     },
     {
+      name: 'lambda-epsilon',
+      missing: 'no λRe and ε of the test galaxies (report assets)',
+      build: async () => {
+        const pts = assetTest.flatMap((g) =>
+          g.lambdaRe !== undefined &&
+          g.ellipticity !== undefined &&
+          (g.label === 'fast' || g.label === 'slow')
+            ? [{ galaxyId: g.galaxyId, lambdaRe: g.lambdaRe, ellipticity: g.ellipticity, label: g.label }]
+            : [],
+        );
+        return pts.length ? lambdaEpsilonFigure(pts) : undefined;
+      },
+    },
+    {
+      name: 'attribution-panels',
+      missing: 'no stored maps with attributions for misclassified or uncertain galaxies',
+      build: async () => {
+        const items = await panels();
+        return items.length ? attributionPanelsFigure(items, arcsec) : undefined;
+      },
+    },
+    {
       name: 'training-curves',
       missing: 'no training history in metrics.json',
-      build: async () => (metrics.history?.length ? trainingCurvesFigure(metrics.history) : undefined),
+      build: async () =>
+        metrics.history?.length
+          ? trainingCurvesFigure(
+              metrics.history,
+              (metrics as { training?: { bestEpoch?: number } }).training?.bestEpoch,
+            )
+          : undefined,
     },
   ];
 
@@ -388,6 +579,7 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
       }
       refs.push({
         name: fig.name,
+        paper: job.paper,
         caption: fig.caption,
         png: `figures/${fig.name}.png`,
         svg: fig.svg ? `figures/${fig.name}.svg` : undefined,
@@ -413,6 +605,8 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
     skipped,
     uncertain: uncertain.slice(0, 50),
     uncertainTotal: uncertain.length,
+    uncertainSource:
+      classified.length > 0 ? 'results' : fromAssets ? 'the model folder’s unknown galaxies' : undefined,
     statusCounts,
     generatedAt: (opts.now ?? (() => new Date()))().toISOString(),
     inputs: {

@@ -21,11 +21,14 @@ export interface AttributionItem {
 const SIZE = 170;
 
 /**
- * Figure 8: for each galaxy, its velocity map (diverging RdBu_r colormap, ±max|v|, km/s) beside its Integrated
+ * Galaxies of interest (misclassified, uncertain): for each galaxy, its velocity map (diverging RdBu_r colormap, ±max|v|, km/s) beside its Integrated
  * Gradients map on a diverging colormap centred at zero (blue negative = evidence for slow, red
  * positive = evidence for fast, white = no contribution), each with a colour bar.
  */
-export async function attributionPanelsFigure(items: readonly AttributionItem[]): Promise<Figure> {
+export async function attributionPanelsFigure(
+  items: readonly AttributionItem[],
+  arcsecPerSpaxel?: number,
+): Promise<Figure> {
   if (items.length === 0) throw new FigureError('attribution panels: no galaxies');
   const rows = items.map((it) => {
     if (it.velocity.length !== it.width * it.height || it.attribution.length !== it.width * it.height) {
@@ -62,7 +65,7 @@ export async function attributionPanelsFigure(items: readonly AttributionItem[])
               values: it.velocity,
               valid: it.valid,
             },
-            { cmap: DIVERGING, vmin: -vlim, vmax: vlim, size: SIZE },
+            { cmap: DIVERGING, vmin: -vlim, vmax: vlim, size: SIZE, arcsecPerSpaxel },
           ),
           colourBarSpec({ cmap: DIVERGING, vmin: -vlim, vmax: vlim, height: SIZE, title: 'v (km/s)' }),
         ),
@@ -70,7 +73,7 @@ export async function attributionPanelsFigure(items: readonly AttributionItem[])
           { text: 'Integrated Gradients', subtitle: 'red → fast, blue → slow, white = 0' },
           mapImageSpec(
             { galaxyId: it.galaxyId, width: it.width, height: it.height, values: it.attribution },
-            { cmap: DIVERGING, vmin: -alim, vmax: alim, size: SIZE },
+            { cmap: DIVERGING, vmin: -alim, vmax: alim, size: SIZE, arcsecPerSpaxel },
           ),
           colourBarSpec({
             cmap: DIVERGING,

@@ -3,11 +3,13 @@ import type { Epoch } from '../metrics.ts';
 import { type Figure, FigureError, renderFigure } from '../render.ts';
 
 /**
- * Figure 10: training curves per epoch: binary cross-entropy and accuracy for the training and
- * validation splits side by side (the test split never enters training), the best validation
- * accuracy marked.
+ * Training curves per epoch: binary cross-entropy and accuracy for the training and validation splits
+ * side by side (the test split never enters training), the kept checkpoint marked. `bestEpoch` is the
+ * epoch training kept (metrics.json `training.bestEpoch`, as the model card says); without it, the
+ * same rule as src/model/callbacks.ts BestCheckpoint: highest validation accuracy, ties to the lower
+ * validation loss.
  */
-export async function trainingCurvesFigure(history: readonly Epoch[]): Promise<Figure> {
+export async function trainingCurvesFigure(history: readonly Epoch[], bestEpoch?: number): Promise<Figure> {
   if (history.length === 0) throw new FigureError('training curves: empty history');
   const long = history
     .flatMap((e) => [
@@ -18,12 +20,15 @@ export async function trainingCurvesFigure(history: readonly Epoch[]): Promise<F
     ])
     .filter((r) => Number.isFinite(r.value));
   if (long.length === 0) throw new FigureError('training curves: no loss or accuracy values');
-  const best = history
-    .filter((e) => Number.isFinite(e.valAcc))
-    .reduce<Epoch | undefined>(
-      (b, e) => (b === undefined || (e.valAcc ?? 0) > (b.valAcc ?? 0) ? e : b),
-      undefined,
-    );
+  const best =
+    history.find((e) => e.epoch === bestEpoch) ??
+    history
+      .filter((e) => Number.isFinite(e.valAcc))
+      .reduce<Epoch | undefined>((b, e) => {
+        if (b === undefined) return e;
+        const [acc, bAcc] = [e.valAcc ?? 0, b.valAcc ?? 0];
+        return acc > bAcc || (acc === bAcc && (e.valLoss ?? Infinity) < (b.valLoss ?? Infinity)) ? e : b;
+      }, undefined);
   const colour = {
     field: 'split',
     type: 'nominal' as const,
@@ -59,7 +64,7 @@ export async function trainingCurvesFigure(history: readonly Epoch[]): Promise<F
     title: {
       text: 'Training curves',
       subtitle: best
-        ? `best validation accuracy ${(best.valAcc ?? 0).toFixed(3)} at epoch ${best.epoch} (dashed)`
+        ? `kept checkpoint: epoch ${best.epoch}, validation accuracy ${(best.valAcc ?? 0).toFixed(3)} (dashed)`
         : `${history.length} epochs`,
     },
     data: { values: long },
