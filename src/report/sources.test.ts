@@ -24,6 +24,21 @@ describe('parseCsv', () => {
 });
 
 describe('parseResults', () => {
+  it('reads the snake_case columns of galspin query and predict exports', () => {
+    const csv =
+      'galaxy_id,model_version,status,class,p_fast,p_fast_std,moran_i,lambda_re\n105420,v1,CLASSIFIED,fast,0.93,0.02,0.81,0.44\n';
+    expect(parseResults(csv, 'results.csv')).toEqual([
+      expect.objectContaining({
+        galaxyId: '105420',
+        modelVersion: 'v1',
+        probability: 0.93,
+        std: 0.02,
+        moransI: 0.81,
+        lambdaRe: 0.44,
+      }),
+    ]);
+  });
+
   it('reads ResultRow JSON (nested uncertainty, moransI) and flattened CSV alike', () => {
     const json = parseResults(
       JSON.stringify([

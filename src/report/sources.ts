@@ -13,6 +13,7 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
+import { CsvError, parseCsvTable } from '../catalog/csv.ts';
 import { LIMITS } from '../config/index.ts';
 import { parseNpy } from '../formats/npy.ts';
 import type { InputKind } from '../maps/model-input.ts';
@@ -60,49 +61,29 @@ export function normaliseRow(o: Record<string, unknown>): ReportRow | undefined 
   const unc = (o.uncertainty ?? {}) as Record<string, unknown>;
   return {
     galaxyId: String(galaxyId),
-    modelVersion: o.modelVersion === undefined ? undefined : String(o.modelVersion),
+    modelVersion:
+      (o.modelVersion ?? o.model_version) === undefined
+        ? undefined
+        : String(o.modelVersion ?? o.model_version),
     status: String(o.status ?? (o.probability !== undefined ? 'CLASSIFIED' : 'UNKNOWN')),
-    probability: num(o.probability ?? o.p),
+    probability: num(o.probability ?? o.p_fast ?? o.p),
     class: o.class === undefined || o.class === '' ? undefined : String(o.class),
-    std: num(unc.std ?? o.uncertaintyStd ?? o['uncertainty.std'] ?? o.std),
-    moransI: num(o.moransI ?? o.moranI ?? o.morans_i),
+    std: num(unc.std ?? o.uncertaintyStd ?? o.p_fast_std ?? o['uncertainty.std'] ?? o.std),
+    moransI: num(o.moransI ?? o.moranI ?? o.moran_i ?? o.morans_i),
     lambdaRe: num(o.lambdaRe ?? o.lambda_re),
     label: labelOf(o.label ?? o.truth),
     reason: o.reason === undefined || o.reason === '' ? undefined : String(o.reason),
   };
 }
 
-/** Minimal RFC 4180 CSV: quoted fields, doubled quotes, CRLF; first line = header. */
-export function parseCsv(text: string): Record<string, string>[] {
-  const records: string[][] = [];
-  let field = '';
-  let record: string[] = [];
-  let quoted = false;
-  for (let i = 0; i < text.length; i++) {
-    const ch = text[i];
-    if (quoted) {
-      if (ch === '"' && text[i + 1] === '"') {
-        field += '"';
-        i++;
-      } else if (ch === '"') quoted = false;
-      else field += ch;
-    } else if (ch === '"') quoted = true;
-    else if (ch === ',') {
-      record.push(field);
-      field = '';
-    } else if (ch === '\n' || ch === '\r') {
-      if (ch === '\r' && text[i + 1] === '\n') i++;
-      record.push(field);
-      if (record.some((f) => f !== '')) records.push(record);
-      record = [];
-      field = '';
-    } else field += ch;
+/** CSV rows keyed by the header (the shared CSV library, src/catalog/csv.ts). */
+export function parseCsv(text: string, file = '<csv>'): Record<string, string>[] {
+  try {
+    return parseCsvTable(text, file).rows.map((r) => r.cells);
+  } catch (err) {
+    if (err instanceof CsvError) throw new ReportInputError(err.message);
+    throw err;
   }
-  record.push(field);
-  if (record.some((f) => f !== '')) records.push(record);
-  const [header, ...body] = records;
-  if (!header) return [];
-  return body.map((r) => Object.fromEntries(header.map((h, k) => [h.trim(), r[k] ?? ''])));
 }
 
 async function readLimited(file: string, limit: number): Promise<string> {
@@ -115,7 +96,7 @@ async function readLimited(file: string, limit: number): Promise<string> {
 export function parseResults(text: string, file: string): ReportRow[] {
   let objects: Record<string, unknown>[];
   try {
-    if (file.endsWith('.csv')) objects = parseCsv(text);
+    if (file.endsWith('.csv')) objects = parseCsv(text, file);
     else if (file.endsWith('.jsonl') || file.endsWith('.ndjson')) {
       objects = text
         .split('\n')
@@ -180,7 +161,7 @@ export async function readResults(fileOrDir: string): Promise<ReportRow[]> {
 /** Labels by galaxy id from a catalogue CSV (`catid`|`galaxyId`, `label`). */
 export async function readLabels(file: string): Promise<Map<string, ReportLabel>> {
   if (!existsSync(file)) throw new ReportInputError(`${file}: no such catalogue`);
-  const rows = parseCsv(await readLimited(file, LIMITS.maxCatalogBytes));
+  const rows = parseCsv(await readLimited(file, LIMITS.maxCatalogBytes), file);
   const out = new Map<string, ReportLabel>();
   for (const r of rows) {
     const id = r.catid ?? r.galaxyId ?? r.galaxy_id;
@@ -258,7 +239,7 @@ export interface SurveySource {
 export async function readSurvey(dir: string): Promise<SurveySource> {
   const file = join(dir, 'catalogue.csv');
   if (!existsSync(file)) throw new ReportInputError(`${dir}: no catalogue.csv in the survey folder`);
-  const rows = parseCsv(await readLimited(file, LIMITS.maxCatalogBytes));
+  const rows = parseCsv(await readLimited(file, LIMITS.maxCatalogBytes), file);
   const labels = new Map<string, ReportLabel>();
   const velocityFile = new Map<string, string>();
   for (const r of rows) {
