@@ -10,6 +10,8 @@ export interface FitsCard {
   key: string;
   value?: FitsValue;
   comment?: string;
+  /** True when a number was written as a real (with '.' or an exponent), e.g. NAXIS1 = 50.0. */
+  real?: boolean;
 }
 
 export const CARD_LENGTH = 80;
@@ -18,7 +20,8 @@ export const CARD_LENGTH = 80;
 const COMMENTARY = new Set(['COMMENT', 'HISTORY', '']);
 
 const INTEGER = /^[+-]?\d+$/;
-const REAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[EeDd][+-]?\d+)?$/;
+// Exponent letters are upper case only (Standard 4.0, Sect. 4.2.4): '1e+30' is not a FITS real.
+const REAL = /^[+-]?(?:\d+\.?\d*|\.\d+)(?:[ED][+-]?\d+)?$/;
 const COMPLEX = /^\(\s*[^,()]+,\s*[^,()]+\)$/;
 
 /** Result of parsing the text after the value indicator. `error` is set on an unparsable value. */
@@ -27,6 +30,8 @@ export interface ParsedValue {
   comment?: string;
   /** True when the value is a string (relevant to CONTINUE handling). */
   isString: boolean;
+  /** True when the value is a number written as a real. */
+  isReal?: boolean;
   error?: string;
 }
 
@@ -59,6 +64,7 @@ export function parseCardInto(text: string, kind: { isString: boolean }): FitsCa
   kind.isString = parsed.isString;
   const card: FitsCard = { key, value: parsed.value };
   if (parsed.comment !== undefined) card.comment = parsed.comment;
+  if (parsed.isReal) card.real = true;
   return card;
 }
 
@@ -75,6 +81,8 @@ export function parseValueField(field: string): ParsedValue {
   const value = parseLiteral(raw);
   if (value === undefined)
     return { value: null, comment, isString: false, error: `unreadable value "${raw}"` };
+  if (typeof value === 'number' && !INTEGER.test(raw))
+    return { value, comment, isString: false, isReal: true };
   return { value, comment, isString: false };
 }
 
@@ -94,6 +102,15 @@ function parseString(field: string, start: number): ParsedValue {
   }
   const slash = field.indexOf('/', i + 1);
   const comment = slash < 0 ? undefined : field.slice(slash + 1).trim();
+  // Between the closing quote and the comment there may only be spaces (Sect. 4.2.1.1).
+  const between = field.slice(i + 1, slash < 0 ? undefined : slash);
+  if (between.trim() !== '') {
+    return {
+      value: out.trimEnd(),
+      isString: true,
+      error: `text "${between.trim()}" after the closing quote`,
+    };
+  }
   // Trailing spaces in a string are not significant; leading ones are (Standard 4.2.1.1).
   return { value: out.trimEnd(), comment, isString: true };
 }

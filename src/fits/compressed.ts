@@ -3,14 +3,16 @@
  * Sect. 10): RICE_1, GZIP_1, GZIP_2 and NOCOMPRESS tiles; floats quantized with NO_DITHER,
  * SUBTRACTIVE_DITHER_1 or SUBTRACTIVE_DITHER_2 are restored with CFITSIO's dither sequence.
  */
+
 import { gunzipSync } from 'node:zlib';
+import { FitsProblem } from './errors.ts';
 import type { Header } from './header.ts';
 import { decodeRaw, type RawImage } from './image.ts';
 import type { Bitpix } from './layout.ts';
 import { riceDecompress } from './rice.ts';
 import type { BinaryTableReader, TableColumn } from './table.ts';
 
-export class CompressionProblem extends Error {}
+export class CompressionProblem extends FitsProblem {}
 
 export interface CompressedImageInfo {
   zbitpix: Bitpix;
@@ -40,15 +42,32 @@ export function compressedImageInfo(header: Header): CompressedImageInfo {
     if (!Number.isInteger(t) || t < 1) throw new CompressionProblem(`ZTILE${i} = ${t} is invalid`);
     tile.push(t);
   }
+  checkParameterPairs(header);
   return { zbitpix: zbitpix as Bitpix, znaxis, tile, cmptype: (header.getString('ZCMPTYPE') ?? '').trim() };
+}
+
+/** ZNAMEi and ZVALi come in pairs (Sect. 10.1.1): one without the other is a damaged header. */
+function checkParameterPairs(header: Header): void {
+  for (let i = 1; i <= 999; i++) {
+    const name = header.present(`ZNAME${i}`);
+    if (name !== header.present(`ZVAL${i}`)) {
+      throw new CompressionProblem(name ? `ZNAME${i} without ZVAL${i}` : `ZVAL${i} without ZNAME${i}`);
+    }
+  }
 }
 
 /** Named compression parameter ZNAMEi/ZVALi (e.g. BLOCKSIZE, BYTEPIX). */
 function zval(header: Header, name: string): number | undefined {
-  for (let i = 1; i < 100; i++) {
+  // Every index is looked at: a gap in the numbering must not hide a later parameter.
+  for (let i = 1; i <= 999; i++) {
     const key = header.getString(`ZNAME${i}`);
-    if (key === undefined) return undefined;
-    if (key.trim().toUpperCase() === name) return header.getNumber(`ZVAL${i}`);
+    if (key !== undefined && key.trim().toUpperCase() === name) {
+      const v = header.get(`ZVAL${i}`);
+      if (typeof v !== 'number' || !Number.isInteger(v)) {
+        throw new CompressionProblem(`ZVAL${i} (${name}) = ${String(v)} is not an integer`);
+      }
+      return v;
+    }
   }
   return undefined;
 }
@@ -80,7 +99,13 @@ export interface TileSource {
   header: Header;
   /** Ceiling on the decompressed image in bytes (as float64), so a corrupt ZNAXISn cannot exhaust memory. */
   maxBytes: number;
+  /** Lenient: unused bytes at the end of a Rice tile are a warning, not an error. */
+  lenient?: boolean;
+  warn?: (message: string) => void;
 }
+
+/** ZQUANTIZ values of the tiled-image convention. */
+const QUANTIZE = ['NO_DITHER', 'SUBTRACTIVE_DITHER_1', 'SUBTRACTIVE_DITHER_2'];
 
 /**
  * Decompresses the whole image into FITS order (NAXIS1 fastest). Integer images come back as
@@ -96,6 +121,12 @@ export function decompressImage(src: TileSource, info: CompressedImageInfo): Flo
       `image of ${znaxis.join(' × ')} pixels exceeds the ${src.maxBytes}-byte limit`,
     );
   }
+  // The convention finds its columns by name: an unnamed one (a damaged TTYPEn) cannot be placed.
+  const unnamed = columns.find((c) => c.name === undefined);
+  if (unnamed)
+    throw new CompressionProblem(
+      `column ${unnamed.index} of the compressed image has no TTYPE${unnamed.index}`,
+    );
   const byName = new Map(columns.map((c) => [c.name?.toUpperCase(), c]));
   const compressedCol = byName.get('COMPRESSED_DATA');
   const gzipCol = byName.get('GZIP_COMPRESSED_DATA');
@@ -110,12 +141,19 @@ export function decompressImage(src: TileSource, info: CompressedImageInfo): Flo
   }
   const isFloat = zbitpix < 0;
   const quantized = isFloat && (zscaleCol !== undefined || header.has('ZSCALE'));
-  const quantize = (header.getString('ZQUANTIZ') ?? 'NO_DITHER').trim().toUpperCase();
+  const quantize = (header.getString('ZQUANTIZ') ?? 'NO_DITHER').trim();
+  if (!QUANTIZE.includes(quantize))
+    throw new CompressionProblem(`ZQUANTIZ '${quantize}' is not one of ${QUANTIZE.join(', ')}`);
   const dither0 = header.getNumber('ZDITHER0') ?? 1;
+  if (quantize !== 'NO_DITHER' && (dither0 < 1 || dither0 > N_RANDOM)) {
+    throw new CompressionProblem(`ZDITHER0 = ${dither0} is outside 1..${N_RANDOM}`);
+  }
   const blockSize = zval(header, 'BLOCKSIZE') ?? 32;
   if (!Number.isInteger(blockSize) || blockSize < 1)
     throw new CompressionProblem(`BLOCKSIZE ${blockSize} invalid`);
   const intBytes = (quantized ? 4 : (zval(header, 'BYTEPIX') ?? Math.abs(zbitpix) / 8)) as 1 | 2 | 4 | 8;
+  if (![1, 2, 4, 8].includes(intBytes))
+    throw new CompressionProblem(`BYTEPIX = ${intBytes} is not 1, 2, 4 or 8`);
   const headerBlank = header.getNumber('ZBLANK');
 
   const out: Float64Array | RawImage = quantized ? new Float64Array(total) : emptyRaw(zbitpix, total);
@@ -144,14 +182,20 @@ export function decompressImage(src: TileSource, info: CompressedImageInfo): Flo
     let physical = false;
     const bytes = table.heapBytes(t, compressedCol);
     if (bytes.length > 0) {
-      tileValues = decodeTile(bytes, cmptype, npix, intBytes, blockSize, quantized ? 32 : zbitpix);
+      tileValues = decodeTile(bytes, cmptype, npix, intBytes, blockSize, quantized ? 32 : zbitpix, (used) => {
+        const problem = `tile ${t + 1}: ${bytes.length - used} unused bytes at the end of the compressed tile (read ${used} of ${bytes.length})`;
+        if (!src.lenient) throw new CompressionProblem(problem);
+        src.warn?.(`${problem}; ignored`);
+      });
     } else if (gzipCol && table.heapBytes(t, gzipCol).length > 0) {
       // Tiles that could not be quantized are stored losslessly as gzipped raw values.
-      tileValues = decodeRaw(
-        inflate(table.heapBytes(t, gzipCol), npix * 8),
-        zbitpix,
-        npix,
-      ) as ArrayLike<number>;
+      const plain = inflate(table.heapBytes(t, gzipCol), npix * 8);
+      if (plain.length !== (npix * Math.abs(zbitpix)) / 8) {
+        throw new CompressionProblem(
+          `tile ${t + 1}: lossless tile inflates to ${plain.length} bytes, not ${(npix * Math.abs(zbitpix)) / 8}`,
+        );
+      }
+      tileValues = decodeRaw(plain, zbitpix, npix) as ArrayLike<number>;
       physical = true;
     } else if (plainCol) {
       tileValues = table.cell(t, plainCol) as number[];
@@ -196,7 +240,8 @@ function emptyRaw(bitpix: Bitpix, n: number): RawImage {
 
 function inflate(bytes: Uint8Array, maxOutputLength: number): Uint8Array {
   try {
-    return gunzipSync(bytes, { maxOutputLength: Math.max(1, maxOutputLength) });
+    // One byte of headroom, so a tile that inflates to more than its pixels is seen as such.
+    return gunzipSync(bytes, { maxOutputLength: Math.max(1, maxOutputLength) + 1 });
   } catch (err) {
     throw new CompressionProblem(`gzip tile does not inflate (${(err as Error).message})`);
   }
@@ -209,20 +254,27 @@ function decodeTile(
   intBytes: 1 | 2 | 4 | 8,
   blockSize: number,
   bitpix: Bitpix | 32,
+  onUnused: (used: number) => void,
 ): ArrayLike<number> | BigInt64Array {
   if (cmptype === 'RICE_1' || cmptype === 'RICE_ONE') {
-    if (intBytes === 8) throw new CompressionProblem('RICE_1 with 8-byte pixels is not supported');
+    if (intBytes !== 1 && intBytes !== 2 && intBytes !== 4) {
+      throw new CompressionProblem(`RICE_1 with ${intBytes}-byte pixels is not supported`);
+    }
     const out =
       intBytes === 1 ? new Uint8Array(npix) : intBytes === 2 ? new Int16Array(npix) : new Int32Array(npix);
-    riceDecompress(bytes, out, intBytes, blockSize);
+    const used = riceDecompress(bytes, out, intBytes, blockSize);
+    if (used !== bytes.length) onUnused(used);
     return out;
   }
   // Lossless floats are stored as floats; integers (and quantized floats) as BYTEPIX-wide integers.
   const type: Bitpix = bitpix < 0 ? (bitpix as Bitpix) : ((intBytes * 8) as Bitpix);
   const width = Math.abs(type) / 8;
   const plain = cmptype === 'NOCOMPRESS' ? bytes : inflate(bytes, npix * 8);
-  if (plain.length < npix * width)
-    throw new CompressionProblem('tile inflates to fewer bytes than its pixels');
+  if (plain.length !== npix * width) {
+    throw new CompressionProblem(
+      `tile inflates to ${plain.length} bytes, not the ${npix * width} of its pixels`,
+    );
+  }
   let src = plain;
   if (cmptype === 'GZIP_2') {
     // GZIP_2 stores all most-significant bytes first, then the next, ... (byte shuffling).

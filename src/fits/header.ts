@@ -1,15 +1,27 @@
 /**
  * Header units: a run of 2880-byte blocks of 80-character cards ending with END
- * (FITS Standard 4.0, Sect. 4.1). Duplicate keywords keep their first value; string values
- * continued with the CONTINUE long-string convention (Standard 4.2.1.2) are joined.
+ * (FITS Standard 4.0, Sect. 4.1, 4.4.1). Every card is checked as the header is read:
+ *
+ * - only printable ASCII (0x20–0x7E) in a header (Sect. 4.1.1);
+ * - keyword names of A–Z, 0–9, '-' and '_', left-justified (Sect. 4.1.2.1);
+ * - a value after "= " must parse as a FITS value (Sect. 4.2);
+ * - a keyword may not take two different values; an exact repeat (SAMI DR2 writes EXTEND twice)
+ *   is tolerated, as it cannot be misread;
+ * - END is "END" and 77 spaces, and the rest of its block is spaces (Sect. 4.4.1).
+ *
+ * Long strings continued with the CONTINUE convention (Sect. 4.2.1.2) are joined.
+ * In lenient mode a broken non-essential card is dropped, a repeated keyword keeps its last value
+ * (as astropy does), and each repair is reported through `warn`.
  */
 import { CARD_LENGTH, type FitsCard, type FitsValue, parseCardInto } from './cards.ts';
+import { FitsProblem } from './errors.ts';
+import { isReserved } from './keywords.ts';
 
 export const BLOCK = 2880;
 const CARDS_PER_BLOCK = BLOCK / CARD_LENGTH;
 
 export interface FitsHeader {
-  /** The value of the first card with this keyword. */
+  /** The value of the keyword (a keyword holds one value; see the module note on repeats). */
   get(key: string): FitsValue | undefined;
   getString(key: string): string | undefined;
   /** Numbers, and bigints converted to number; undefined for anything else. */
@@ -18,60 +30,38 @@ export interface FitsHeader {
   readonly cards: readonly FitsCard[];
 }
 
-/**
- * A parsed header. Built from card texts, it parses a card's value only when its keyword is first
- * asked for (a reader needs a dozen keywords of a header that may hold hundreds), and the full
- * card list only when `cards` is read.
- */
+/** A parsed header: every card, in order (blank cards included), and each keyword's value. */
 export class Header implements FitsHeader {
-  private cardList: FitsCard[] | undefined;
-  private readonly texts: string[] | undefined;
-  /** Keyword → index in `texts` of its first value card (lazy mode). */
-  private readonly firstCard: Map<string, number> | undefined;
-  /** Keyword → value: complete in eager mode, a cache in lazy mode. */
-  private readonly values = new Map<string, FitsValue | undefined>();
+  readonly cards: readonly FitsCard[];
+  private readonly values = new Map<string, FitsValue>();
+  private readonly positions = new Map<string, number>();
 
-  constructor(cards: FitsCard[]);
-  constructor(cards: undefined, texts: string[]);
-  constructor(cards: FitsCard[] | undefined, texts?: string[]) {
-    if (cards) {
-      this.cardList = cards;
-      for (const card of cards) {
-        if (card.value !== undefined && !this.values.has(card.key)) this.values.set(card.key, card.value);
-      }
-      return;
-    }
-    this.texts = texts as string[];
-    this.firstCard = new Map();
-    for (let i = 0; i < this.texts.length; i++) {
-      const text = this.texts[i];
-      if (text.charCodeAt(8) !== 61 || text.charCodeAt(9) !== 32) continue; // no "= ": commentary
-      const key = text.slice(0, 8).trimEnd();
-      if (!COMMENTARY_KEYS.has(key) && !this.firstCard.has(key)) this.firstCard.set(key, i);
+  constructor(cards: FitsCard[]) {
+    this.cards = cards;
+    for (let i = 0; i < cards.length; i++) {
+      const card = cards[i];
+      if (!this.positions.has(card.key)) this.positions.set(card.key, i);
+      if (card.value !== undefined && !COMMENTARY_KEYS.has(card.key)) this.values.set(card.key, card.value);
     }
   }
 
-  get cards(): readonly FitsCard[] {
-    if (!this.cardList)
-      this.cardList = (this.texts as string[]).map((t) => lenientCard(t, { isString: false }));
-    return this.cardList;
-  }
-
-  /** The first card (SIMPLE or XTENSION in a valid header), parsed without parsing the rest. */
+  /** The first card (SIMPLE or XTENSION in a valid header). */
   leadingCard(): FitsCard | undefined {
-    if (this.cardList) return this.cardList[0];
-    const text = (this.texts as string[])[0];
-    return text === undefined ? undefined : lenientCard(text, { isString: false });
+    return this.cards[0];
+  }
+
+  /** Index of the first card with this keyword, or -1. */
+  position(key: string): number {
+    return this.positions.get(key) ?? -1;
   }
 
   get(key: string): FitsValue | undefined {
-    const k = key.toUpperCase();
-    if (!this.firstCard || this.values.has(k)) return this.values.get(k);
-    const at = this.firstCard.get(k);
-    const value =
-      at === undefined ? undefined : lenientCard((this.texts as string[])[at], { isString: false }).value;
-    this.values.set(k, value);
-    return value;
+    return this.values.get(key.toUpperCase());
+  }
+
+  /** True when the keyword is present, even with an undefined (empty) value. */
+  present(key: string): boolean {
+    return this.values.has(key.toUpperCase());
   }
 
   getString(key: string): string | undefined {
@@ -92,19 +82,7 @@ export class Header implements FitsHeader {
 }
 
 const COMMENTARY_KEYS = new Set(['COMMENT', 'HISTORY', '', 'CONTINUE']);
-
-/**
- * A card whose value cannot be read keeps its text as comment and has no value (astropy warns and
- * goes on likewise); mandatory keywords are checked by the layout, which then reports them.
- */
-function lenientCard(text: string, kind: { isString: boolean }): FitsCard {
-  try {
-    return parseCardInto(text, kind);
-  } catch {
-    kind.isString = false;
-    return { key: text.slice(0, 8).trimEnd(), comment: text.slice(8).trimEnd() };
-  }
-}
+const KEYWORD = /^[A-Z0-9_-]* *$/;
 
 export interface ParsedHeader {
   header: Header;
@@ -112,55 +90,159 @@ export interface ParsedHeader {
   dataOffset: number;
 }
 
-/** Why a header could not be read; the reader turns it into a FitsError naming the file. */
-export class HeaderProblem extends Error {}
+/** Why a header could not be read; the reader turns it into a FitsError naming file and HDU. */
+export class HeaderProblem extends FitsProblem {}
 
-const END_CARD = 'END     ';
+/** How strictly to read, and where lenient repairs are reported. */
+export interface HeaderContext {
+  lenient: boolean;
+  warn(message: string): void;
+}
+
+const STRICT: HeaderContext = {
+  lenient: false,
+  warn() {},
+};
+
+const END_BLANK = 'END'.padEnd(CARD_LENGTH);
 
 /**
  * Reads the header that starts at `offset`. Throws HeaderProblem when the END card is missing
- * before the end of the bytes or when a block is cut short.
+ * before the end of the bytes, when a block is cut short, or when a card breaks a rule above.
  */
-export function parseHeader(bytes: Uint8Array, offset: number): ParsedHeader {
+export function parseHeader(bytes: Uint8Array, offset: number, ctx: HeaderContext = STRICT): ParsedHeader {
   const texts: string[] = [];
-  let continued = false;
   let pos = offset;
   for (;;) {
     if (pos + BLOCK > bytes.length) {
       throw new HeaderProblem(
         pos >= bytes.length
-          ? `header at byte ${offset} has no END card (file ends at byte ${bytes.length})`
-          : `truncated header at byte ${offset}: last block is ${bytes.length - pos} of ${BLOCK} bytes`,
+          ? `header has no END card (file ends at byte ${bytes.length})`
+          : `truncated header: last block is ${bytes.length - pos} of ${BLOCK} bytes`,
       );
     }
+    let bad = firstNonPrintable(bytes, pos, pos + BLOCK);
     const block = latin1(bytes, pos, pos + BLOCK);
     for (let c = 0; c < CARDS_PER_BLOCK; c++) {
       const text = block.slice(c * CARD_LENGTH, (c + 1) * CARD_LENGTH);
-      if (text.startsWith(END_CARD) || text === END_BLANK) {
-        return { header: makeHeader(texts, continued), dataOffset: pos + BLOCK };
+      const cardStart = pos + c * CARD_LENGTH;
+      if (bad >= 0 && bad < cardStart + CARD_LENGTH && bad >= cardStart) {
+        const problem = `card ${texts.length + 1} (${text.slice(0, 8).trimEnd() || 'blank'}) holds byte 0x${bytes[bad].toString(16).padStart(2, '0')} at column ${bad - cardStart + 1}: only printable ASCII is allowed in a header`;
+        if (!ctx.lenient) throw new HeaderProblem(problem);
+        ctx.warn(`${problem}; card dropped`);
+        texts.push(' '.repeat(CARD_LENGTH));
+        bad = firstNonPrintable(bytes, cardStart + CARD_LENGTH, pos + BLOCK);
+        continue;
       }
-      if (text === BLANK_CARD) continue;
+      if (text.startsWith('END     ')) {
+        if (text !== END_BLANK) {
+          const problem = 'END card has text after END';
+          if (!ctx.lenient) throw new HeaderProblem(problem);
+          ctx.warn(`${problem}; ignored`);
+        }
+        checkPadding(block, c + 1, ctx);
+        return { header: makeHeader(texts, ctx), dataOffset: pos + BLOCK };
+      }
       texts.push(text);
-      if (text.startsWith('CONTINUE')) continued = true;
     }
     pos += BLOCK;
   }
 }
 
-const BLANK_CARD = ' '.repeat(CARD_LENGTH);
-const END_BLANK = 'END'.padEnd(CARD_LENGTH);
+/** Index of the first byte outside 0x20–0x7E in [start, end), or −1. */
+function firstNonPrintable(bytes: Uint8Array, start: number, end: number): number {
+  for (let i = start; i < end; i++) {
+    const b = bytes[i];
+    if (b < 0x20 || b > 0x7e) return i;
+  }
+  return -1;
+}
 
-/** Long strings need every card parsed to be joined; other headers are parsed on demand. */
-function makeHeader(texts: string[], continued: boolean): Header {
-  if (!continued) return new Header(undefined, texts);
+function checkPadding(block: string, fromCard: number, ctx: HeaderContext): void {
+  for (let i = fromCard * CARD_LENGTH; i < BLOCK; i++) {
+    if (block.charCodeAt(i) !== 0x20) {
+      const problem = `header block is not blank after END (byte 0x${block.charCodeAt(i).toString(16).padStart(2, '0')} at ${i - fromCard * CARD_LENGTH + 1} bytes past END)`;
+      if (!ctx.lenient) throw new HeaderProblem(problem);
+      ctx.warn(`${problem}; ignored`);
+      return;
+    }
+  }
+}
+
+/** Parses every card; checks names, values and repeats; joins CONTINUE long strings. */
+function makeHeader(texts: string[], ctx: HeaderContext): Header {
   const cards: FitsCard[] = [];
   const isString: boolean[] = [];
   const kind = { isString: false };
-  for (const text of texts) {
-    cards.push(lenientCard(text, kind));
+  const seen = new Map<string, FitsValue | undefined>();
+  let continued = false;
+  for (let n = 0; n < texts.length; n++) {
+    const text = texts[n];
+    const card = checkedCard(text, n + 1, kind, ctx);
+    if (card.key === 'CONTINUE') continued = true;
+    cards.push(card);
     isString.push(kind.isString);
+    if (card.value === undefined || COMMENTARY_KEYS.has(card.key)) continue;
+    if (seen.has(card.key)) {
+      const before = seen.get(card.key);
+      if (!sameValue(before, card.value)) {
+        const problem = `duplicate keyword ${card.key} (${show(before)}, then ${show(card.value)})`;
+        if (!ctx.lenient) throw new HeaderProblem(problem);
+        ctx.warn(`${problem}; the last value is used, as astropy does`);
+      }
+    }
+    seen.set(card.key, card.value);
   }
-  return new Header(joinContinued(cards, isString));
+  return new Header(continued ? joinContinued(cards, isString) : cards);
+}
+
+/**
+ * One card, checked. A keyword the reader relies on (mandatory, scaling, table, compression,
+ * checksum; see keywords.ts) must have a readable value even in lenient mode: guessing it would
+ * misread the data.
+ */
+function checkedCard(text: string, n: number, kind: { isString: boolean }, ctx: HeaderContext): FitsCard {
+  const field = text.slice(0, 8);
+  const key = field.trimEnd();
+  kind.isString = false;
+  if (key === 'HIERARCH') return { key, comment: text.slice(8).trimEnd() };
+  if (!KEYWORD.test(field)) {
+    const problem = `card ${n}: illegal keyword name '${key}'`;
+    if (!ctx.lenient) throw new HeaderProblem(problem);
+    ctx.warn(`${problem}; card dropped`);
+    return { key: '', comment: text.trimEnd() };
+  }
+  const indicator = text.charCodeAt(8) === 61;
+  if (indicator && text.charCodeAt(9) !== 32 && key !== '' && key !== 'COMMENT' && key !== 'HISTORY') {
+    const problem = `keyword ${key}: value indicator is '${text.slice(8, 10)}', not '= '`;
+    if (!ctx.lenient || isReserved(key)) throw new HeaderProblem(problem);
+    ctx.warn(`${problem}; card read as commentary`);
+  }
+  let card: FitsCard;
+  try {
+    card = parseCardInto(text, kind);
+  } catch (err) {
+    const problem = (err as Error).message;
+    if (!ctx.lenient || isReserved(key)) throw new HeaderProblem(problem);
+    ctx.warn(`${problem}; card read as commentary`);
+    kind.isString = false;
+    return { key, comment: text.slice(8).trimEnd() };
+  }
+  if (card.value === undefined && isReserved(key) && key !== 'CONTINUE') {
+    throw new HeaderProblem(`keyword ${key} has no value (no '= ' in columns 9–10)`);
+  }
+  return card;
+}
+
+function sameValue(a: FitsValue | undefined, b: FitsValue | undefined): boolean {
+  return a === b || (typeof a === 'bigint' && typeof b === 'bigint' && a === b);
+}
+
+function show(v: FitsValue | undefined): string {
+  if (v === null || v === undefined) return 'empty';
+  if (typeof v === 'string') return `'${v}'`;
+  if (typeof v === 'boolean') return v ? 'T' : 'F';
+  return String(v);
 }
 
 /** Joins string values ending in '&' with the CONTINUE cards that follow (HEASARC convention). */

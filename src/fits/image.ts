@@ -4,6 +4,8 @@
  */
 
 import { HOST_IS_LITTLE_ENDIAN, hostOrderCopy } from './endian.ts';
+import { FitsProblem } from './errors.ts';
+import type { Header } from './header.ts';
 import type { Bitpix } from './layout.ts';
 
 export type RawImage = Uint8Array | Int16Array | Int32Array | BigInt64Array | Float32Array | Float64Array;
@@ -110,3 +112,44 @@ export function viewInPlace(buffer: ArrayBuffer, start: number, count: number, b
       return new Float64Array(buffer, start, count);
   }
 }
+
+/** Stored-value range of each integer BITPIX (BITPIX 8 is unsigned). */
+const INTEGER_RANGE: Record<number, [bigint, bigint]> = {
+  8: [0n, 255n],
+  16: [-32768n, 32767n],
+  32: [-2147483648n, 2147483647n],
+  64: [-(2n ** 63n), 2n ** 63n - 1n],
+};
+
+/**
+ * BSCALE, BZERO and BLANK of an image HDU (Standard 4.0, Sect. 4.4.2.5): types are checked by
+ * keywords.ts. BLANK must be an integer the stored type can hold, and only integer data may have
+ * one. Strict: anything else is an error. Lenient: such a BLANK is ignored with a warning, as
+ * astropy does.
+ */
+export function imageScaling(
+  header: Header,
+  bitpix: number,
+  lenient: boolean,
+  warn: (message: string) => void,
+): Scaling {
+  const bscale = header.getNumber('BSCALE') ?? 1;
+  const bzero = header.getNumber('BZERO') ?? 0;
+  const value = header.get('BLANK');
+  if (value === undefined) return { bscale, bzero };
+  let problem: string | undefined;
+  if (bitpix < 0) problem = `BLANK = ${String(value)} with floating-point data (BITPIX = ${bitpix})`;
+  else if (typeof value !== 'bigint' && !(typeof value === 'number' && Number.isInteger(value))) {
+    problem = `BLANK = ${typeof value === 'string' ? `'${value}'` : String(value)} is not an integer`;
+  } else {
+    const [lo, hi] = INTEGER_RANGE[bitpix];
+    const v = BigInt(value);
+    if (v < lo || v > hi) problem = `BLANK = ${v} is outside the range of BITPIX = ${bitpix}`;
+  }
+  if (problem === undefined) return { bscale, bzero, blank: value as number | bigint };
+  if (!lenient) throw new ImageProblem(problem);
+  warn(`${problem}; BLANK ignored`);
+  return { bscale, bzero };
+}
+
+export class ImageProblem extends FitsProblem {}

@@ -6,11 +6,12 @@
 import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { open } from 'node:fs/promises';
 import { LIMITS } from '../config/index.ts';
+import { ChecksumProblem, verifyChecksums } from './checksum.ts';
 import { type CompressedImageInfo, compressedImageInfo, decompressImage } from './compressed.ts';
-import { FitsError } from './errors.ts';
+import { FitsError, FitsProblem, hduLabel } from './errors.ts';
 import { gunzipLimited, isGzip } from './gzip.ts';
-import { BLOCK, type FitsHeader, type Header, parseHeader } from './header.ts';
-import { decodeRaw, type RawImage, scaleRaw, viewInPlace } from './image.ts';
+import { BLOCK, type FitsHeader, type Header, type HeaderContext, parseHeader } from './header.ts';
+import { decodeRaw, imageScaling, type RawImage, type Scaling, scaleRaw, viewInPlace } from './image.ts';
 import { type Bitpix, type HduLayout, type HduType, layoutOf } from './layout.ts';
 import {
   asciiColumn,
@@ -24,6 +25,16 @@ import {
 export interface ReadOptions {
   /** Largest file accepted, and the inflate ceiling for gzip (bytes). Default LIMITS.maxFitsBytes. */
   maxBytes?: number;
+  /**
+   * Repair what can be repaired instead of refusing the file (default false: strict). Lenient
+   * reading drops unreadable or illegal non-essential cards, keeps the last value of a repeated
+   * keyword (as astropy), ignores a BLANK that cannot apply, text after END, non-blank header
+   * padding, checksum mismatches, unused bytes at the end of a Rice tile, and bytes after the last
+   * HDU. Each repair is one warning. Mandatory and scaling keywords are never guessed.
+   */
+  lenient?: boolean;
+  /** Called with each lenient repair ("HDU 1 (VELOCITY): duplicate keyword ...; ..."). */
+  onWarning?: (message: string) => void;
 }
 
 export interface Hdu {
@@ -61,6 +72,8 @@ export interface Hdu {
 export interface FitsFile {
   file: string;
   hdus: Hdu[];
+  /** Repairs made by a lenient read (empty when strict: a strict read refuses instead). */
+  readonly warnings: string[];
   /** By EXTNAME (case-insensitive, first match) or by 0-based index. */
   hdu(extnameOrIndex: string | number): Hdu | undefined;
 }
@@ -87,10 +100,14 @@ class HduImpl implements Hdu {
     private readonly maxBytes: number,
     /** True when `bytes` belongs to the reader, so image data may be byte-swapped in place. */
     private readonly owned: boolean,
+    private readonly ctx: ReadContext,
   ) {
     this.type = layout.type;
     const extname = header.getString('EXTNAME')?.trim();
-    this.extname = extname || (index === 0 ? 'PRIMARY' : undefined);
+    // Default names as astropy gives them.
+    this.extname =
+      extname ||
+      (index === 0 ? 'PRIMARY' : layout.type === 'compressed-image' ? 'COMPRESSED_IMAGE' : undefined);
     if (layout.type === 'compressed-image') {
       this.compressed = this.guard(() => compressedImageInfo(header));
       this.bitpix = this.compressed.zbitpix;
@@ -99,6 +116,15 @@ class HduImpl implements Hdu {
       this.bitpix = layout.bitpix;
       this.naxis = layout.naxis;
     }
+    if (this.type === 'image' || this.type === 'compressed-image') {
+      this.scale = this.guard(() => imageScaling(header, this.bitpix, ctx.lenient, (m) => this.warn(m)));
+    }
+  }
+
+  private readonly scale: Scaling = { bscale: 1, bzero: 0 };
+
+  private warn(message: string): void {
+    this.ctx.warn(`${hduLabel(this.index, this.extname)}: ${message}`);
   }
 
   get dataBytes(): number {
@@ -122,9 +148,15 @@ class HduImpl implements Hdu {
           : scaleRaw(stored, scaling, this.layout.bitpix < 0);
     } else if (this.type === 'compressed-image') {
       const decoded = this.decompress();
-      this.cached = decoded instanceof Float64Array ? decoded : scaleRaw(decoded, scaling, this.bitpix < 0);
+      // Quantized floats come back physical (ZSCALE/ZZERO applied); BSCALE/BZERO of the image
+      // header still apply on top, as astropy does.
+      const identity = scaling.bscale === 1 && scaling.bzero === 0;
+      this.cached =
+        decoded instanceof Float64Array && identity ? decoded : scaleRaw(decoded, scaling, this.bitpix < 0);
     } else {
-      throw new FitsError(this.file, `HDU ${this.index} is a ${this.type}, not an image`);
+      throw new FitsError(this.file, `HDU ${this.index} is a ${this.type}, not an image`, {
+        hdu: this.index,
+      });
     }
     return this.cached;
   }
@@ -132,7 +164,7 @@ class HduImpl implements Hdu {
   raw(): RawImage {
     if (this.type === 'image') return this.hostValues().slice();
     if (this.type === 'compressed-image') return this.decompress();
-    throw new FitsError(this.file, `HDU ${this.index} is a ${this.type}, not an image`);
+    throw new FitsError(this.file, `HDU ${this.index} is a ${this.type}, not an image`, { hdu: this.index });
   }
 
   /**
@@ -161,7 +193,7 @@ class HduImpl implements Hdu {
   table(): TableStructure {
     if (this.tableCache) return this.tableCache;
     if (this.type !== 'bintable' && this.type !== 'table' && this.type !== 'compressed-image') {
-      throw new FitsError(this.file, `HDU ${this.index} is a ${this.type}, not a table`);
+      throw new FitsError(this.file, `HDU ${this.index} is a ${this.type}, not a table`, { hdu: this.index });
     }
     const [rowBytes, rows] = [this.layout.naxis[0] ?? 0, this.layout.naxis[1] ?? 0];
     this.tableCache = this.guard(() => tableStructure(this.header, this.type === 'table', rowBytes, rows));
@@ -181,13 +213,20 @@ class HduImpl implements Hdu {
       typeof nameOrIndex === 'number'
         ? structure.columns[nameOrIndex - 1]
         : structure.columns.find((c) => c.name?.toUpperCase() === nameOrIndex.toUpperCase());
-    if (!col) throw new FitsError(this.file, `HDU ${this.index} has no column ${nameOrIndex}`);
+    if (!col)
+      throw new FitsError(this.file, `HDU ${this.index} has no column ${nameOrIndex}`, { hdu: this.index });
     return col;
   }
 
   private binaryReader(structure: TableStructure): BinaryTableReader {
     const data = this.bytes.subarray(this.dataOffset, this.dataOffset + this.layout.dataBytes);
-    const theap = this.header.getNumber('THEAP') ?? structure.rowBytes * structure.rows;
+    const main = structure.rowBytes * structure.rows;
+    const theap = this.header.getNumber('THEAP') ?? main;
+    if (theap < main || theap > data.length) {
+      throw new FitsProblem(
+        `THEAP = ${theap} is outside the data (main table ${main} bytes, data ${data.length})`,
+      );
+    }
     return new BinaryTableReader(data, structure, theap);
   }
 
@@ -200,28 +239,25 @@ class HduImpl implements Hdu {
           table: this.binaryReader(structure),
           columns: structure.columns,
           header: this.header,
-          maxBytes: 4 * this.maxBytes,
+          maxBytes: this.maxBytes,
+          lenient: this.ctx.lenient,
+          warn: (m) => this.warn(m),
         },
         info,
       ),
     );
   }
 
-  private scaling(): { bscale: number; bzero: number; blank?: number | bigint } {
-    const bscale = this.header.getNumber('BSCALE') ?? 1;
-    const bzero = this.header.getNumber('BZERO') ?? 0;
-    const blankValue = this.header.get('BLANK');
-    const blank = typeof blankValue === 'number' || typeof blankValue === 'bigint' ? blankValue : undefined;
-    return { bscale, bzero, blank };
+  private scaling(): Scaling {
+    return this.scale;
   }
 
-  /** Runs a step whose own errors (plain Error subclasses) become FitsErrors naming file and HDU. */
+  /** Runs a step whose errors become FitsErrors naming file and HDU. */
   private guard<T>(step: () => T): T {
     try {
       return step();
     } catch (err) {
-      if (err instanceof FitsError) throw err;
-      throw new FitsError(this.file, `HDU ${this.index}: ${(err as Error).message}`);
+      throw asFitsError(err, this.file, this.index, this.extname);
     }
   }
 }
@@ -236,7 +272,28 @@ export function parseFits(bytes: Uint8Array, file = '<memory>', opts: ReadOption
 
 /** `owned`: the caller hands `bytes` over (a fresh file read), so images may be decoded in place. */
 function parseBytes(bytes: Uint8Array, file: string, opts: ReadOptions, owned: boolean): FitsFile {
+  try {
+    return parseChecked(bytes, file, opts, owned);
+  } catch (err) {
+    throw asFitsError(err, file);
+  }
+}
+
+interface ReadContext extends HeaderContext {
+  warnings: string[];
+}
+
+function parseChecked(bytes: Uint8Array, file: string, opts: ReadOptions, owned: boolean): FitsFile {
   const maxBytes = opts.maxBytes ?? LIMITS.maxFitsBytes;
+  const warnings: string[] = [];
+  const ctx: ReadContext = {
+    lenient: opts.lenient === true,
+    warnings,
+    warn(message: string) {
+      warnings.push(message);
+      opts.onWarning?.(message);
+    },
+  };
   if (bytes.length === 0) throw new FitsError(file, 'empty file');
   if (bytes.length > maxBytes) throw new FitsError(file, `larger than the ${maxBytes}-byte limit`);
   let data = bytes;
@@ -253,35 +310,103 @@ function parseBytes(bytes: Uint8Array, file: string, opts: ReadOptions, owned: b
   let offset = 0;
   while (offset < data.length) {
     const index = hdus.length;
-    // Bytes after the last HDU that are not an extension header (zeros, garbage) are ignored, as
-    // the Standard allows "special records" there.
-    if (index > 0 && !startsWith(data.subarray(offset), 'XTENSION')) break;
+    if (index > 0 && !startsWith(data.subarray(offset), 'XTENSION')) {
+      checkTrailing(data, offset, index, file, ctx);
+      break;
+    }
     let header: Header;
     let dataOffset: number;
     let layout: HduLayout;
+    const hduCtx: HeaderContext = {
+      lenient: ctx.lenient,
+      warn: (m) => ctx.warn(`${hduLabel(index, extnameHint(data, offset))}: ${m}`),
+    };
     try {
-      ({ header, dataOffset } = parseHeader(data, offset));
-      layout = layoutOf(header, index);
+      ({ header, dataOffset } = parseHeader(data, offset, hduCtx));
+      layout = layoutOf(header, index, ctx.lenient);
     } catch (err) {
-      throw new FitsError(file, (err as Error).message);
+      throw asFitsError(err, file, index, extnameHint(data, offset));
     }
     const dataEnd = dataOffset + layout.dataBytes;
     if (dataEnd > data.length) {
       throw new FitsError(
         file,
-        `HDU ${index} data runs past the end of the file (needs ${layout.dataBytes} bytes at byte ${dataOffset}, file has ${data.length})`,
+        `${hduLabel(index, extnameOf(header))} data runs past the end of the file (needs ${layout.dataBytes} bytes at byte ${dataOffset}, file has ${data.length})`,
+        { hdu: index },
       );
     }
-    hdus.push(new HduImpl(file, index, header, layout, data, offset, dataOffset, maxBytes, ownsData));
+    const next = Math.min(data.length, dataOffset + Math.ceil(layout.dataBytes / BLOCK) * BLOCK);
+    try {
+      verifyChecksums(header, data.subarray(offset, dataOffset), data.subarray(dataOffset, next));
+    } catch (err) {
+      if (!ctx.lenient || !(err instanceof ChecksumProblem))
+        throw asFitsError(err, file, index, extnameOf(header));
+      hduCtx.warn(`${(err as Error).message}; ignored`);
+    }
+    hdus.push(new HduImpl(file, index, header, layout, data, offset, dataOffset, maxBytes, ownsData, ctx));
     offset = dataOffset + Math.ceil(layout.dataBytes / BLOCK) * BLOCK;
   }
-  return makeFile(file, hdus);
+  return makeFile(file, hdus, warnings);
 }
 
-function makeFile(file: string, hdus: Hdu[]): FitsFile {
+/**
+ * Bytes after the last HDU. Zeros (padding some writers add) are ignored; anything else is a
+ * corrupt extension header or garbage, which strict reading refuses: a damaged XTENSION card must
+ * not silently drop the rest of the file.
+ */
+function checkTrailing(
+  data: Uint8Array,
+  offset: number,
+  index: number,
+  file: string,
+  ctx: ReadContext,
+): void {
+  let i = offset;
+  while (i < data.length && data[i] === 0) i++;
+  if (i === data.length) return;
+  const problem = `${data.length - offset} bytes after HDU ${index - 1} are not an extension header (no XTENSION at byte ${offset})`;
+  if (!ctx.lenient) throw new FitsError(file, problem, { hdu: index });
+  ctx.warn(`${problem}; ignored`);
+}
+
+function extnameOf(header: Header): string | undefined {
+  return header.getString('EXTNAME')?.trim() || undefined;
+}
+
+/** EXTNAME from a header that may not parse, for naming the HDU in an error. */
+function extnameHint(data: Uint8Array, offset: number): string | undefined {
+  const end = Math.min(data.length, offset + 10 * BLOCK);
+  const text = Buffer.from(data.buffer, data.byteOffset + offset, end - offset).toString('latin1');
+  for (let at = 0; at + 80 <= text.length; at += 80) {
+    const card = text.slice(at, at + 80);
+    if (card.startsWith('END     ')) return undefined;
+    if (card.startsWith("EXTNAME = '")) {
+      const m = /^EXTNAME = '([ -&(-~]*)'/.exec(card);
+      return m ? m[1].trim() || undefined : undefined;
+    }
+  }
+  return undefined;
+}
+
+/** Turns any error met while reading into a FitsError naming the file (and HDU, when known). */
+function asFitsError(err: unknown, file: string, index?: number, extname?: string): FitsError {
+  if (err instanceof FitsError) return err;
+  const where = index === undefined ? '' : `${hduLabel(index, extname)}: `;
+  if (err instanceof FitsProblem)
+    return new FitsError(file, `${where}${err.message}`, { hdu: index, cause: err });
+  const e = err as Error;
+  return new FitsError(file, `${where}internal error (${e?.name ?? 'Error'}: ${e?.message ?? String(err)})`, {
+    hdu: index,
+    cause: err,
+    internal: true,
+  });
+}
+
+function makeFile(file: string, hdus: Hdu[], warnings: string[]): FitsFile {
   return {
     file,
     hdus,
+    warnings,
     hdu(key: string | number): Hdu | undefined {
       if (typeof key === 'number') return hdus[key];
       const upper = key.toUpperCase();

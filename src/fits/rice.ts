@@ -4,7 +4,8 @@
  * Input: the compressed bytes of a tile; output: `count` integers of `bytepix` bytes each.
  */
 
-export class RiceProblem extends Error {}
+import { FitsProblem } from './errors.ts';
+export class RiceProblem extends FitsProblem {}
 
 const PARAMS: Record<1 | 2 | 4, { fsbits: number; fsmax: number; bbits: number }> = {
   1: { fsbits: 3, fsmax: 6, bbits: 8 },
@@ -14,19 +15,21 @@ const PARAMS: Record<1 | 2 | 4, { fsbits: number; fsmax: number; bbits: number }
 
 /**
  * Decodes into `out` (Uint8Array for 1 byte, Int16Array for 2, Int32Array for 4); the typed
- * array's own wrap-around gives CFITSIO's modular arithmetic on the differences.
+ * array's own wrap-around gives CFITSIO's modular arithmetic on the differences. Returns the
+ * number of input bytes the decoder read (CFITSIO's `c - c0`): a well-formed tile is read exactly
+ * to its end.
  */
 export function riceDecompress(
   input: Uint8Array,
   out: Uint8Array | Int16Array | Int32Array,
   bytepix: 1 | 2 | 4,
   blockSize: number,
-): void {
+): number {
   const { fsbits, fsmax, bbits } = PARAMS[bytepix];
   const n = out.length;
   const len = input.length;
   if (len < bytepix + 1) {
-    if (n === 0) return;
+    if (n === 0) return 0;
     throw new RiceProblem('Rice tile is shorter than its header');
   }
   let c = 0;
@@ -101,4 +104,5 @@ export function riceDecompress(
     }
     if (overrun) throw new RiceProblem('Rice tile ends before all its pixels');
   }
+  return c;
 }

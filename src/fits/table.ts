@@ -3,6 +3,7 @@
  * Binary cells are read for the fixed types L X B I J K A E D C M and the variable-length
  * descriptors P/Q (arrays read from the heap).
  */
+import { FitsProblem } from './errors.ts';
 import type { Header } from './header.ts';
 
 export interface TableColumn {
@@ -33,7 +34,7 @@ export interface TableStructure {
   columns: TableColumn[];
 }
 
-export class TableProblem extends Error {}
+export class TableProblem extends FitsProblem {}
 
 const BINARY_WIDTH: Record<string, number> = {
   L: 1,
@@ -71,9 +72,11 @@ export function tableStructure(
   for (let n = 1; n <= tfields; n++) {
     const form = header.getString(`TFORM${n}`)?.trim();
     if (!form) throw new TableProblem(`missing TFORM${n}`);
+    const ttype = header.getString(`TTYPE${n}`);
+    if (ttype !== undefined && ttype.trim() === '') throw new TableProblem(`TTYPE${n} is an empty name`);
     const base = {
       index: n,
-      name: header.getString(`TTYPE${n}`)?.trim() || undefined,
+      name: ttype?.trim() || undefined,
       form,
       unit: header.getString(`TUNIT${n}`)?.trim() || undefined,
       tscal: header.getNumber(`TSCAL${n}`) ?? 1,
@@ -160,8 +163,16 @@ export class BinaryTableReader {
 
   private descriptor(row: number, column: TableColumn): { count: number; start: number } {
     const at = row * this.structure.rowBytes + column.offset;
-    if (column.code === 'P') return { count: this.view.getInt32(at), start: this.view.getInt32(at + 4) };
-    return { count: Number(this.view.getBigInt64(at)), start: Number(this.view.getBigInt64(at + 8)) };
+    const d =
+      column.code === 'P'
+        ? { count: this.view.getInt32(at), start: this.view.getInt32(at + 4) }
+        : { count: Number(this.view.getBigInt64(at)), start: Number(this.view.getBigInt64(at + 8)) };
+    if (d.count < 0 || d.start < 0 || this.heapOffset + d.start > this.data.length) {
+      throw new TableProblem(
+        `row ${row + 1} column ${column.index}: heap descriptor (${d.count}, ${d.start}) points outside the heap`,
+      );
+    }
+    return d;
   }
 
   private readValues(
@@ -173,7 +184,7 @@ export class BinaryTableReader {
   ): CellValue {
     const v = this.view;
     const width = code === 'X' ? 0 : BINARY_WIDTH[code];
-    if (at + (code === 'X' ? Math.ceil(repeat / 8) : repeat * width) > this.data.length) {
+    if (at < 0 || at + (code === 'X' ? Math.ceil(repeat / 8) : repeat * width) > this.data.length) {
       throw new TableProblem(`column ${column.index} cell runs past the data`);
     }
     if (code === 'A') {
