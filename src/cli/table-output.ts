@@ -24,7 +24,7 @@ export function jsonRecords(table: Table): Record<string, unknown>[] {
   return table.rows.map((r) => Object.fromEntries(table.columns.map((c) => [c.name, jsonCell(r[c.name])])));
 }
 
-/** Renders `table` for stdout; `terminal` drops columns that are empty in every row from `table`. */
+/** Renders `table` for stdout; the terminal table leaves out columns that are empty in every row. */
 export function renderStdout(table: Table, format: StdoutFormat): string {
   switch (format) {
     case 'csv':
