@@ -123,6 +123,75 @@ describe('malformed input raises FitsError naming the file and the problem', () 
     );
   });
 
+  it('the cases of issue 13: each a one-line FitsError naming file and HDU; lenient repairs warn', () => {
+    // HDU k's header as card texts, edited, and put back (same block count).
+    const edit = (bytes: Uint8Array, hdu: number, change: (cards: string[]) => void): Uint8Array => {
+      const fits = parseFits(bytes, 'x.fits');
+      const { headerOffset, dataOffset } = fits.hdus[hdu];
+      const text = Buffer.from(bytes.subarray(headerOffset, dataOffset)).toString('latin1');
+      const cards = (text.match(/.{80}/g) as string[]).filter(
+        (c) => c.trim() !== '' && !c.startsWith('END '),
+      );
+      change(cards);
+      const out = bytes.slice();
+      const header = `${cards.map((c) => c.padEnd(80)).join('')}${'END'.padEnd(80)}`.padEnd(
+        dataOffset - headerOffset,
+      );
+      out.set(Buffer.from(header, 'latin1'), headerOffset);
+      return out;
+    };
+    const at = (cards: string[], key: string) => cards.findIndex((c) => c.startsWith(key.padEnd(8)));
+    const card = (key: string, value: string) => `${key.padEnd(8)}= ${value.padStart(20)}`;
+
+    const dupNaxis1 = edit(sami, 1, (c) => c.splice(at(c, 'EXTNAME') + 1, 0, card('NAXIS1', '20')));
+    expectFitsError(
+      parse(dupNaxis1),
+      /^bad\.fits: HDU 1 \(VEL_ERR\): duplicate keyword NAXIS1 \(50, then 20\)$/,
+    );
+    const simpleF = edit(sami, 0, (c) => {
+      c[0] = card('SIMPLE', 'F');
+    });
+    expectFitsError(parse(simpleF), /HDU 0: SIMPLE = F: not a standard FITS file/);
+    const bscaleText = edit(sami, 2, (c) => c.splice(at(c, 'EXTNAME'), 0, "BSCALE  = '0.0457'"));
+    expectFitsError(parse(bscaleText), /HDU 2 \(FLUX\): keyword BSCALE = '0.0457' is not a number/);
+    const control = edit(sami, 3, (c) => {
+      c[at(c, 'EXTNAME')] = "EXTNAME = 'FLUX\u0007ERR'";
+    });
+    expectFitsError(parse(control), /HDU 3: card \d+ \(EXTNAME\) holds byte 0x07/);
+    const noEnd = sami.slice();
+    const endAt = Buffer.from(sami.subarray(0, 2880 * 4))
+      .toString('latin1')
+      .search(/END {77}/);
+    noEnd.fill(0x20, endAt, endAt + 3);
+    expectFitsError(
+      parse(noEnd),
+      /^bad\.fits: HDU 0: card 37 \(\S+\) holds byte 0x[0-9a-f]{2} at column \d+: only printable ASCII/,
+    );
+    const xtension = sami.slice();
+    xtension[parseFits(sami, 'x').hdus[4].headerOffset + 3] = 0x51; // XTENSION → XTEQSION
+    expectFitsError(parse(xtension), /bytes after HDU 3 are not an extension header/);
+
+    // BLANK = 1.5 on BITPIX 64 data threw a RangeError from BigInt (and aborted a whole run).
+    const int64 = writeFits([{ bitpix: 64, shape: [3, 2], data: [1, 2, 3, 4, 5, 6] }]);
+    const blank = edit(int64, 0, (c) => c.push(card('BLANK', '1.5')));
+    expectFitsError(parse(blank), /HDU 0: keyword BLANK = 1\.5 is not an integer/);
+    const warnings: string[] = [];
+    const lenient = parseFits(blank, 'bad.fits', { lenient: true, onWarning: (w) => warnings.push(w) });
+    expect(Array.from(lenient.hdus[0].image())).toEqual([1, 2, 3, 4, 5, 6]);
+    expect(warnings).toEqual(['HDU 0 (PRIMARY): BLANK = 1.5 is not an integer; BLANK ignored']);
+    expect(lenient.warnings).toEqual(warnings);
+
+    // CHECKSUM: a printable change in a comment is seen only by the checksum.
+    const summed = fixture('checksum.fits');
+    const tampered = edit(summed, 1, (c) => {
+      c[at(c, 'TTYPE1')] = c[at(c, 'TTYPE1')].replace(/.$/, 'x');
+    });
+    expectFitsError(parse(tampered), /HDU 1 \(RATE\): CHECKSUM mismatch/);
+    const lenientSum = parseFits(tampered, 'bad.fits', { lenient: true });
+    expect(lenientSum.warnings).toHaveLength(1);
+    expect(lenientSum.warnings[0]).toMatch(/^HDU 1 \(RATE\): CHECKSUM mismatch.*; ignored$/);
+  });
+
   it('rejects image access on tables and table access on images', () => {
     const fits = parseFits(fixture('checksum.fits'), 'bad.fits');
     expectFitsError(() => fits.hdus[1].image(), /HDU 1 is a bintable, not an image/);

@@ -379,7 +379,9 @@ function extnameHint(data: Uint8Array, offset: number): string | undefined {
   const text = Buffer.from(data.buffer, data.byteOffset + offset, end - offset).toString('latin1');
   for (let at = 0; at + 80 <= text.length; at += 80) {
     const card = text.slice(at, at + 80);
-    if (card.startsWith('END     ')) return undefined;
+    // Stop at END, and at binary bytes: a header without END runs into data or the next header.
+    if (card.startsWith('END     ') || /[^ -~]/.test(card)) return undefined;
+    if (at > 0 && card.startsWith('XTENSION')) return undefined;
     if (card.startsWith("EXTNAME = '")) {
       const m = /^EXTNAME = '([ -&(-~]*)'/.exec(card);
       return m ? m[1].trim() || undefined : undefined;
