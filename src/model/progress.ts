@@ -18,6 +18,8 @@ export const PLAIN_EVERY_S = 5;
 export interface JobProgress {
   /** `done` of `total` units finished; `note` is shown after the count (e.g. a file name). */
   update(done: number, note?: string): void;
+  /** One more unit finished. */
+  increment(note?: string): void;
   /** Changes the amount of work (a stage whose size becomes known later). */
   setTotal(total: number): void;
   /** Ends the bar, or writes the last plain line if any was written. */
@@ -36,7 +38,7 @@ export function plainLineDue(
 ): boolean {
   if (elapsedS < PLAIN_FIRST_S) return false;
   if (sinceLastS === undefined) return true;
-  return sinceLastS >= PLAIN_EVERY_S || fraction - lastFraction >= 0.1;
+  return sinceLastS >= PLAIN_EVERY_S || fraction - lastFraction >= 0.1 - 1e-9;
 }
 
 /** `galspin: LABEL 120/214 UNIT (56 %), 12 s, ETA 9 s NOTE` */
@@ -69,7 +71,8 @@ export function jobProgress(
   let size = total;
   let done = 0;
   let lastNote: string | undefined;
-  if (stream.isTTY) {
+  // A bar for one unit would only flash; such a job gets the plain lines (none when it is short).
+  if (stream.isTTY && total > 1) {
     const bar = new cliProgress.SingleBar(
       {
         format: `${label} [{bar}] {value}/{total}${unit ? ` ${unit}` : ''} | ETA {eta}s {note}`,
@@ -80,9 +83,14 @@ export function jobProgress(
     );
     bar.start(size, 0, { note: '' });
     let stopped = false;
+    let count = 0;
     return {
       update(d, note) {
+        count = d;
         bar.update(d, { note: note ?? '' });
+      },
+      increment(note) {
+        this.update(count + 1, note);
       },
       setTotal(t) {
         bar.setTotal(t);
@@ -103,6 +111,9 @@ export function jobProgress(
     lastFraction = size > 0 ? done / size : 0;
   };
   return {
+    increment(note) {
+      this.update(done + 1, note);
+    },
     update(d, note) {
       done = d;
       lastNote = note;

@@ -4,9 +4,11 @@
  * TTY, a line per stage change otherwise). The ports' modules (AWS SDK, SQLite) are imported on
  * use: loading them costs ~1 s, which `--help` and the other commands need not pay.
  */
+import { Writable } from 'node:stream';
 import type { Command } from 'commander';
 import { type JobProgress, jobProgress } from '../model/progress.ts';
 import { type AwsTargetFlags, applyAwsTarget, resolveAwsTarget } from './aws-target.ts';
+import { cliLogger, type PipelineLogger } from './logger.ts';
 import type { PipelinePorts } from './ports-types.ts';
 
 export interface PortsOptions extends AwsTargetFlags {
@@ -42,6 +44,54 @@ export function addAwsTargetOptions(command: Command): Command {
     .option('--table <name>', "with --aws: results table (else GALSPIN_TABLE, else the home's aws.json)");
 }
 
+/** One line a Lambda's Powertools Logger printed, handed to `log` at its level with its own fields. */
+export function relayLambdaLine(line: string, log: PipelineLogger): void {
+  let event: Record<string, unknown>;
+  try {
+    event = JSON.parse(line);
+  } catch {
+    log.info(line);
+    return;
+  }
+  const { level, message, timestamp: _t, service: _s, cold_start: _c, sampling_rate: _r, ...fields } = event;
+  const lvl = String(level ?? 'INFO').toLowerCase();
+  const emit =
+    lvl === 'debug'
+      ? log.debug
+      : lvl === 'warn'
+        ? log.warn
+        : lvl === 'error' || lvl === 'critical'
+          ? log.error
+          : log.info;
+  emit(String(message ?? ''), fields);
+}
+
+/**
+ * Imports a Lambda shell (lambdas/*.ts) so that its Powertools Logger writes through galspin's CLI
+ * logger — stderr, text unless JSON is asked for, info only with --verbose — instead of JSON on
+ * stdout (491 lines for one `run --aws`). Powertools binds its Console to process.stdout/stderr when
+ * the module creates its Logger, so both are swapped for a relay just for the import.
+ */
+export async function importLambda<T>(service: string, load: () => Promise<T>): Promise<T> {
+  const log = cliLogger(service);
+  let pending = '';
+  const relay = new Writable({
+    write(chunk, _enc, done) {
+      const lines = (pending + String(chunk)).split('\n');
+      pending = lines.pop() ?? '';
+      for (const line of lines) if (line.trim()) relayLambdaLine(line, log);
+      done();
+    },
+  });
+  const saved = ['stdout', 'stderr'].map((k) => [k, Object.getOwnPropertyDescriptor(process, k)] as const);
+  for (const [k] of saved) Object.defineProperty(process, k, { configurable: true, get: () => relay });
+  try {
+    return await load();
+  } finally {
+    for (const [k, d] of saved) if (d) Object.defineProperty(process, k, d);
+  }
+}
+
 export interface StageProgress {
   update(stage: string, done: number, total?: number, note?: string): void;
   stop(): void;
@@ -65,4 +115,9 @@ export function stageProgress(stream: NodeJS.WriteStream = process.stderr): Stag
       job = undefined;
     },
   };
+}
+
+/** `arg` as a POSIX shell reads it back (quoted only when it must be), for printed commands. */
+export function quoteArg(arg: string): string {
+  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

@@ -1,6 +1,5 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
-import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { formatCsv } from '../../catalog/csv.ts';
 import { loadKinematicMap, MapError, preprocessMap } from '../../maps/index.ts';
@@ -10,9 +9,10 @@ import { type ExplainInput, type ExplainRow, explainMaps } from '../../model/att
 import { initBackend } from '../../model/backend.ts';
 import { temperatureOf } from '../../model/calibration.ts';
 import { IG_DEFAULTS } from '../../model/ig.ts';
+import { jobProgress } from '../../model/progress.ts';
 import { MAX_QUADRATURE_STEPS, QUADRATURE_RULES, type QuadratureRule } from '../../model/quadrature.ts';
 import { artifactsToModel, ModelStoreError, modelInputKind, resolveModelDir } from '../../model/store.ts';
-import { integer } from '../args.ts';
+import { integer, positive } from '../args.ts';
 import { asInputError, InputError } from '../errors.ts';
 import { expandInputs, pairInputs, SkipLog } from '../inputs.ts';
 
@@ -83,6 +83,16 @@ export function register(program: Command): void {
       `gradient evaluations per map (default ${IG_DEFAULTS.steps})`,
       integer('--steps', 1, MAX_QUADRATURE_STEPS),
     )
+    .option(
+      '--tolerance <gap>',
+      `recompute maps above this completeness gap (default ${IG_DEFAULTS.tolerance}; off with --steps)`,
+      positive('--tolerance'),
+    )
+    .option(
+      '--max-steps <n>',
+      `most gradient evaluations when refining (default ${IG_DEFAULTS.maxSteps})`,
+      integer('--max-steps', 1, MAX_QUADRATURE_STEPS),
+    )
     .addOption(
       new Option('--rule <rule>', 'quadrature rule over the path')
         .choices([...QUADRATURE_RULES])
@@ -112,8 +122,8 @@ default maps above a 1 % gap are recomputed with doubled steps (32 → 256); wit
 is off unless --tolerance is given. Positive (red) pushes towards "fast rotator", negative (blue) towards slow.
 
 Example:
-  galspin explain runs/survey/fits/9*_A_stellar-velocity_default_two-moment.fits --model runs/model --out runs/ig
-  galspin explain map.fits --model models/ --out ig/ --rule riemann --steps 300 --format json`,
+  galspin explain runs/survey/fits --model models --out runs/ig
+  galspin explain test/fixtures/fits/105420_stellar-velocity_default_two-moment.fits --model models --out ig --steps 64 --tolerance 0.005 --format json`,
     )
     .action(
       async (
@@ -184,14 +194,7 @@ Example:
           );
 
         const total = inputs.length + viaFallback.length;
-        const bar =
-          process.stderr.isTTY && total > 1
-            ? new cliProgress.SingleBar(
-                { format: 'explain [{bar}] {value}/{total} maps | ETA {eta}s' },
-                cliProgress.Presets.shades_classic,
-              )
-            : undefined;
-        bar?.start(total, 0);
+        const bar = jobProgress('explain', total);
         const common = {
           out: o.out,
           steps: o.steps,

@@ -1,7 +1,7 @@
-import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { formatCsv } from '../../catalog/csv.ts';
 import { loadKinematicMap, type MapMoran, moranOfMap } from '../../maps/index.ts';
+import { jobProgress } from '../../model/progress.ts';
 import { integer } from '../args.ts';
 import { expandInputs, pairInputs, SkipLog } from '../inputs.ts';
 
@@ -89,14 +89,7 @@ Example:
         const log = new SkipLog();
         const expanded = await expandInputs(inputs, { log });
         const files = pairInputs(expanded, log).map((p) => p.velocityFile);
-        const bar =
-          process.stderr.isTTY && files.length > 20
-            ? new cliProgress.SingleBar(
-                { format: 'moran [{bar}] {value}/{total} maps' },
-                cliProgress.Presets.shades_classic,
-              )
-            : undefined;
-        bar?.start(files.length, 0);
+        const bar = jobProgress('moran', files.length);
         const rows: (string | number)[][] = [];
         if (o.format === 'csv') process.stdout.write(formatCsv([COLUMNS]));
         for (const file of files) {

@@ -5,15 +5,20 @@ import { type Command, Option } from 'commander';
 import { initBackend } from '../../model/backend.ts';
 import { SERVING_ENGINES, type ServingEngineChoice } from '../../model/onnx/serving.ts';
 import { DEFAULT_MC_PASSES } from '../../model/uncertainty.ts';
+import { applyAwsTarget, recordTarget } from '../../pipeline/aws-target.ts';
 import type { SqsHandler } from '../../pipeline/bridge.ts';
-import { portsFor, stageProgress } from '../../pipeline/cli-support.ts';
+import { importLambda, portsFor, quoteArg, stageProgress } from '../../pipeline/cli-support.ts';
 import { DEMO_TRAIN, runLocal } from '../../pipeline/local-run.ts';
+import { cliLogger } from '../../pipeline/logger.ts';
 import { integer } from '../args.ts';
 import { InputError } from '../errors.ts';
+
+const DEFAULT_HOME = '.galspin';
 
 interface RunOptions {
   home: string;
   aws?: boolean;
+  region?: string;
   n: number;
   seed: number;
   igSteps: number;
@@ -34,9 +39,10 @@ export function register(program: Command): void {
     .command('run')
     .description('run the whole pipeline here: ingest → (train) → classify + explain → summary')
     .argument('[dir]', 'folder of FITS files (+ catalogue.csv for labels); a demo survey when omitted')
-    .option('--home <dir>', 'embedded state: bucket folder + SQLite queues and index', '.galspin')
+    .option('--home <dir>', 'embedded state: bucket folder + SQLite queues and index', DEFAULT_HOME)
     .option('--aws', 'use S3/SQS/DynamoDB via AWS_ENDPOINT_URL (e.g. moto); provisions resources first')
     .option('--env <name>', 'GALSPIN_ENV for --aws resource names', 'dev')
+    .option('--region <r>', 'with --aws: AWS region (else AWS_REGION, else us-east-1)')
     .option('--n <count>', 'labeled galaxies in the demo survey', integer('--n', 10), 200)
     .option(
       '--seed <s>',
@@ -79,11 +85,23 @@ Examples:
           throw new InputError('--aws needs AWS_ENDPOINT_URL (e.g. http://127.0.0.1:4566)');
         process.env.AWS_ACCESS_KEY_ID ??= 'test';
         process.env.AWS_SECRET_ACCESS_KEY ??= 'test';
-        process.env.AWS_REGION ??= 'us-east-1';
+        process.env.AWS_REGION = o.region ?? process.env.AWS_REGION ?? 'us-east-1';
         const { provisionLocal } = await import('../../adapters/aws/provision.ts');
         const provisioned = await provisionLocal({ environment: o.env });
-        Object.assign(process.env, provisioned.env);
-        preprocessHandler = (await import('../../../lambdas/preprocess.ts')).handler;
+        // Recorded so that the query printed below finds this deployment as printed (aws-target.ts).
+        const target = {
+          region: process.env.AWS_REGION,
+          bucket: provisioned.bucket,
+          table: provisioned.table,
+          ingestQueueUrl: provisioned.ingestQueueUrl,
+          classifyQueueUrl: provisioned.classifyQueueUrl,
+          endpoint: process.env.AWS_ENDPOINT_URL,
+          environment: o.env,
+        };
+        recordTarget(home, target);
+        applyAwsTarget(target);
+        preprocessHandler = (await importLambda('preprocess', () => import('../../../lambdas/preprocess.ts')))
+          .handler;
       }
       const ports = await portsFor({ aws: o.aws, home });
       const progress = stageProgress();
@@ -103,8 +121,12 @@ Examples:
           engine: o.engine,
           preprocessHandler,
           onProgress: (p) => progress.update(p.stage, p.done, p.total, p.note),
+          log: cliLogger('run'),
         });
         progress.stop();
+        // Both printed queries run as printed: --aws finds the deployment in the home's aws.json.
+        const homeFlag = o.home === DEFAULT_HOME ? '' : ` --home ${quoteArg(o.home)}`;
+        const where = `${o.aws ? ' --aws' : ''}${homeFlag}`;
         const lines = [
           `run ${s.runId}: ${s.uploaded} FITS files uploaded`,
           `  uploads   CLASSIFIED ${s.sources.CLASSIFIED}  REJECTED ${s.sources.REJECTED}  FAILED ${s.sources.FAILED}  QUEUED ${s.sources.QUEUED}`,
@@ -118,7 +140,7 @@ Examples:
             .map(([k, v]) => `${k} ${v.toFixed(1)} s`)
             .join(', ')}`,
           `results:    ${s.location}  (maps/, attributions/${s.championVersion}/, models/)`,
-          `query:      galspin query --class fast${o.aws ? ' --aws' : ` --home ${o.home}`}   |   galspin query --status REJECTED --of sources --run ${s.runId}${o.aws ? ' --aws' : ` --home ${o.home}`}`,
+          `query:      galspin query --class fast${where}   |   galspin query --status REJECTED --of sources --run ${s.runId}${where}`,
         ];
         if (o.report && !o.aws) {
           // The report reads the embedded home (index + bucket); labels come from the input catalogue.
