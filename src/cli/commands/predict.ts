@@ -212,12 +212,15 @@ export function register(program: Command): void {
     )
     .option(
       '--passes <n>',
-      'stochastic passes for the uncertainty (0 = none)',
+      'dropout passes per map for the uncertainty (0 = none)',
       integer('--passes', 0, 1000),
       DEFAULT_MC_PASSES,
     )
     .addOption(
-      new Option('--uncertainty <m>', 'uncertainty method')
+      new Option(
+        '--uncertainty <m>',
+        'mc-dropout: N passes; tta: the 8 symmetries, no dropout; both: N passes on each symmetry (n_passes = 8N)',
+      )
         .choices(['mc-dropout', 'tta', 'both'])
         .default('mc-dropout'),
     )

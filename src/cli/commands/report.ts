@@ -31,8 +31,9 @@ reliability diagram, training curves. A figure whose input is missing is listed 
 Self-contained: no network resources; open DIR/index.html in any browser.
 
 Examples:
-  galspin report --model runs/model --survey runs/survey --out runs/report
-  galspin report --model models/demo --results .galspin --catalogue runs/survey/catalogue.csv --out runs/report`,
+  galspin report --model models --out runs/report      # the paper's figures from the model folder alone
+  galspin report --model models --survey runs/survey --out runs/report-survey
+  galspin report --results .galspin --catalogue runs/survey/catalogue.csv --out runs/report-run   # after galspin run`,
     )
     .action(
       async (o: {
