@@ -2,7 +2,7 @@
 # Idempotent set-up for a fresh machine: everything `npm start` and `npm test` need.
 #   bash scripts/bootstrap.sh          # runtime: node modules, native TensorFlow if it can be built
 #   bash scripts/bootstrap.sh --test   # also what the tests need: Chromium for the browser test
-# Each step is skipped when already done, so running it before every `npm test` costs ~1 s.
+# Each step is skipped when already done, silently, so running it before every `npm test` costs ~1 s.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 want_test=0
@@ -20,7 +20,10 @@ if [[ -x scripts/setup-tfjs-native.sh && "${GALSPIN_SKIP_NATIVE:-0}" != 1 ]]; th
   scripts/setup-tfjs-native.sh || say "native TensorFlow unavailable; the wasm backend will be used"
 fi
 
-# 3. Test-only system packages.
+# 3. The CLI's JavaScript build in dist/ (bin/galspin.mjs runs it), when a source is newer than it.
+node scripts/build.mjs || { say "building dist/ failed"; exit 1; }
+
+# 4. Test-only system packages.
 if [[ $want_test == 1 ]]; then
   if ! command -v chromium >/dev/null 2>&1; then
     if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null 2>&1; then

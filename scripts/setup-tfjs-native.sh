@@ -25,8 +25,7 @@ give_up() { say "$*; native TensorFlow not available, galspin will use the wasm 
 [[ -d $PKG ]] || give_up "@tensorflow/tfjs-node is not installed (optional dependency)"
 # node-pre-gyp picks the highest N-API version tfjs-node lists (8), not Node's own.
 if [[ ${1:-} != --force && -f $STAMP ]] && compgen -G "$PKG/lib/napi-v*/tfjs_binding.node" >/dev/null; then
-  say "already built ($(cat "$STAMP"))"
-  exit 0
+  exit 0 # already built: silent, bootstrap runs this before every npm start / npm test
 fi
 
 verify() {
@@ -42,7 +41,8 @@ wheel=$(ls "$CACHE"/wheels/tensorflow_cpu-$TF_VERSION-*.whl 2>/dev/null | head -
 if [[ -z $wheel ]] && command -v python3 >/dev/null 2>&1; then
   say "pip download tensorflow-cpu==$TF_VERSION (cached in $CACHE/wheels)"
   mkdir -p "$CACHE/wheels"
-  timeout 600 python3 -m pip download -q "tensorflow-cpu==$TF_VERSION" --no-deps --only-binary=:all: \
+  # -qq: pip's per-retry warnings would fill the terminal when no mirror answers; one line below says so.
+  timeout 600 python3 -m pip download -qq --retries 2 --timeout 30 "tensorflow-cpu==$TF_VERSION" --no-deps --only-binary=:all: \
     -d "$CACHE/wheels" >&2 || say "pip download failed"
   wheel=$(ls "$CACHE"/wheels/tensorflow_cpu-$TF_VERSION-*.whl 2>/dev/null | head -1)
 fi
