@@ -90,6 +90,7 @@ export class GalspinStack extends Stack {
       backlogPerTask: c.backlogPerTask,
     });
     this.retraining = new Retraining(this, 'Retraining', { ...shared, schedule: c.retrainSchedule });
+    this.compute.grantAgentLogs([this.worker.task.logGroup, this.retraining.task.logGroup]);
     this.query = new QueryApi(this, 'Query', { environment: c.environment, table, bucket, removalPolicy });
     this.observability = new Observability(this, 'Observability', {
       environment: c.environment,

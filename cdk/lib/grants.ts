@@ -1,19 +1,21 @@
 /**
- * Least-privilege grants with their cdk-nag acknowledgements attached to exactly what they grant.
- * S3: exact actions on prefix-scoped object ARNs (the L2 `bucket.grant*` helpers add wildcard actions
- * such as `s3:GetObject*`, `s3:List*`, `s3:DeleteObject*`, which this app avoids on data).
+ * Least-privilege grants from the action table (actions.ts), with their cdk-nag acknowledgements
+ * attached to exactly what they grant. The L2 `grant*` helpers are avoided on data: they add
+ * wildcard or unused actions (`s3:GetObject*`, `s3:List*`, `dynamodb:Scan`, `BatchWriteItem`…).
  */
 import { Stack, Validations } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
+import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import type { IConstruct } from 'constructs';
+import { type AppRole, ROLE_ACTIONS, type Target } from './actions.ts';
 
-export interface ObjectAccess {
-  /** Prefixes (with trailing `/`) whose objects may be read. */
-  readonly read?: readonly string[];
-  /** Prefixes whose objects may be written (overwrite included). */
-  readonly write?: readonly string[];
+/** What the rows of the action table (actions.ts) resolve against. */
+export interface GrantResources {
+  readonly bucket: s3.IBucket;
+  readonly table: dynamodb.ITable;
+  readonly queues: { readonly ingest?: sqs.IQueue; readonly classify?: sqs.IQueue };
 }
 
 /** The IAM5 finding id cdk-nag gives an ARN built from a resource's `Arn` attribute plus a suffix. */
@@ -28,57 +30,46 @@ function policyHolder(grantee: iam.IGrantable): IConstruct | undefined {
   return p instanceof iam.Role ? p : undefined;
 }
 
-/**
- * Reads via GetObject (HeadObject is authorised by it), writes via PutObject, and ListBucket on the
- * bucket itself so that a missing key answers 404 instead of 403 (the BlobStore's `head` contract).
- */
-export function grantObjects(grantee: iam.IGrantable, bucket: s3.IBucket, access: ObjectAccess): void {
-  const statements: iam.PolicyStatement[] = [
-    new iam.PolicyStatement({ actions: ['s3:ListBucket'], resources: [bucket.bucketArn] }),
-  ];
-  const read = access.read ?? [];
-  const write = access.write ?? [];
-  if (read.length) {
-    statements.push(
-      new iam.PolicyStatement({
-        actions: ['s3:GetObject'],
-        resources: read.map((p) => bucket.arnForObjects(`${p}*`)),
-      }),
-    );
+function statementFor(actions: readonly string[], on: Target, r: GrantResources): iam.PolicyStatement {
+  const base = { actions: [...actions] };
+  if ('objects' in on) {
+    // A prefix ends in `/` and covers the objects under it; anything else is one exact key.
+    const arns = on.objects.map((p) => r.bucket.arnForObjects(p.endsWith('/') ? `${p}*` : p));
+    return new iam.PolicyStatement({ ...base, resources: arns });
   }
-  if (write.length) {
-    statements.push(
-      new iam.PolicyStatement({
-        actions: ['s3:PutObject'],
-        resources: write.map((p) => bucket.arnForObjects(`${p}*`)),
-      }),
-    );
-  }
-  for (const statement of statements) grantee.grantPrincipal.addToPrincipalPolicy(statement);
-  const holder = policyHolder(grantee);
-  if (!holder) return;
-  for (const prefix of new Set([...read, ...write])) {
-    Validations.of(holder).acknowledge({
-      id: arnFinding(bucket, `/${prefix}*`),
-      reason: `Object ARNs under ${prefix} of the data bucket only: keys there are per galaxy or per model version and not known in advance. Actions are exact (GetObject/PutObject), never s3:*.`,
+  if ('listPrefixes' in on) {
+    return new iam.PolicyStatement({
+      ...base,
+      resources: [r.bucket.bucketArn],
+      conditions: { StringLike: { 's3:prefix': [...on.listPrefixes] } },
     });
   }
+  if ('table' in on) return new iam.PolicyStatement({ ...base, resources: [r.table.tableArn] });
+  if ('indexes' in on) {
+    const arns = on.indexes.map((name) => `${r.table.tableArn}/index/${name}`);
+    return new iam.PolicyStatement({ ...base, resources: arns });
+  }
+  const queue = r.queues[on.queue];
+  if (!queue) throw new Error(`grant on the ${on.queue} queue, which was not passed to grantFromTable`);
+  return new iam.PolicyStatement({ ...base, resources: [queue.queueArn] });
 }
 
-/** DynamoDB data-plane grants (exact action names from the L2 helpers) on the table and its GSIs. */
-export function grantTable(
-  grantee: iam.IGrantable,
-  table: dynamodb.ITable,
-  mode: 'read' | 'readWrite',
-): void {
-  if (mode === 'read') table.grantReadData(grantee);
-  else table.grantReadWriteData(grantee);
+/**
+ * Grants `role` exactly the rows of its action table (actions.ts), scoped to their resources, and
+ * acknowledges the one wildcard that remains: object ARNs under a prefix.
+ */
+export function grantFromTable(grantee: iam.IGrantable, role: AppRole, r: GrantResources): void {
+  const prefixes = new Set<string>();
+  for (const row of ROLE_ACTIONS[role].grants) {
+    grantee.grantPrincipal.addToPrincipalPolicy(statementFor(row.actions, row.on, r));
+    if ('objects' in row.on) for (const p of row.on.objects) if (p.endsWith('/')) prefixes.add(p);
+  }
   const holder = policyHolder(grantee);
-  if (holder) {
+  if (!holder) return;
+  for (const prefix of prefixes) {
     Validations.of(holder).acknowledge({
-      id: arnFinding(table, '/index/*'),
-      reason:
-        "The results table's own GSIs (table/<name>/index/*): a Query on a GSI is authorised against the index ARN.",
+      id: arnFinding(r.bucket, `/${prefix}*`),
+      reason: `Object ARNs under ${prefix} of the data bucket only: keys there are per galaxy or per model version and not known in advance. Actions are exact (cdk/lib/actions.ts), never s3:*.`,
     });
   }
 }

@@ -36,17 +36,12 @@ export function acknowledgeFindings(stack: GalspinStack): void {
     }
   }
 
-  const instanceRole = stack.compute.launchTemplate?.role;
+  const instanceRole = stack.compute.instanceRole;
   if (instanceRole) {
     ack(
       instanceRole,
       'AwsSolutions-IAM5[Resource::*]',
-      'ECS container-agent statements added by the ECS construct (as in AmazonEC2ContainerServiceforEC2Role): ecs:DiscoverPollEndpoint and ecr:GetAuthorizationToken accept only "*".',
-    );
-    ack(
-      instanceRole,
-      'AwsSolutions-IAM5[Action::ecs:Submit*]',
-      'ECS container-agent state reporting (SubmitContainerStateChange, SubmitTaskStateChange, SubmitAttachmentStateChanges), scoped to this cluster.',
+      'ECS container agent (compute.ts agentStatements): ecs:DiscoverPollEndpoint has no resource type, ecs:Poll/StartTelemetrySession name a container instance unknown before registration and are pinned to this cluster by ecs:cluster; all only from this VPC (aws:Ec2InstanceSourceVpc).',
     );
   }
   ack(

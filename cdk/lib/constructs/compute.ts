@@ -9,6 +9,7 @@ import * as autoscaling from 'aws-cdk-lib/aws-autoscaling';
 import * as ec2 from 'aws-cdk-lib/aws-ec2';
 import * as ecs from 'aws-cdk-lib/aws-ecs';
 import * as iam from 'aws-cdk-lib/aws-iam';
+import type * as logs from 'aws-cdk-lib/aws-logs';
 import { Construct } from 'constructs';
 import { TIMEOUTS } from '../../../src/config/index.ts';
 
@@ -42,11 +43,16 @@ export class Compute extends Construct {
   readonly taskSecurityGroup: ec2.SecurityGroup;
   readonly gpuCapacity?: ecs.AsgCapacityProvider;
   readonly launchTemplate?: ec2.LaunchTemplate;
+  /** The GPU instances' role: the ECS container agent's calls only (see {@link agentStatements}). */
+  readonly instanceRole?: iam.Role;
   readonly autoScalingGroup?: autoscaling.AutoScalingGroup;
   readonly instanceSecurityGroup?: ec2.SecurityGroup;
 
+  private readonly vpcId?: string;
+
   constructor(scope: Construct, id: string, props: ComputeProps) {
     super(scope, id);
+    this.vpcId = props.vpc.vpcId;
     this.cluster = new ecs.Cluster(this, 'Cluster', {
       clusterName: `galspin-${props.environment}`,
       vpc: props.vpc,
@@ -67,6 +73,10 @@ export class Compute extends Construct {
       assumedBy: new iam.ServicePrincipal('ec2.amazonaws.com'),
       description: 'ECS container agent on galspin GPU instances',
     });
+    for (const statement of agentStatements(this.cluster.clusterArn, props.vpc.vpcId)) {
+      instanceRole.addToPrincipalPolicy(statement);
+    }
+    this.instanceRole = instanceRole;
     const instanceSecurityGroup = new ec2.SecurityGroup(this, 'GpuInstanceSecurityGroup', {
       vpc: props.vpc,
       description: 'galspin GPU instances: no ingress; HTTPS egress to VPC endpoints',
@@ -83,7 +93,10 @@ export class Compute extends Construct {
     this.launchTemplate = new ec2.LaunchTemplate(this, 'GpuLaunchTemplate', {
       machineImage: ecs.EcsOptimizedImage.amazonLinux2(ecs.AmiHardwareType.GPU),
       instanceType: new ec2.InstanceType(props.instanceType),
-      role: instanceRole,
+      // Cluster.addAsgCapacityProvider adds its own agent statements to the group's role, with
+      // logs and ECR on "*" and no condition; the template gets a view of the role that ignores
+      // them, and the role holds agentStatements() instead.
+      role: instanceRole.withoutPolicyUpdates(),
       userData,
       securityGroup: instanceSecurityGroup,
       requireImdsv2: true,
@@ -128,6 +141,22 @@ export class Compute extends Construct {
     this.instanceSecurityGroup = instanceSecurityGroup;
   }
 
+  /**
+   * Lets the agent write the tasks' awslogs streams with instance credentials. With a task
+   * execution role (every galspin task has one) the agent hands the execution role's credentials
+   * to the log driver; this covers agents that fall back to the instance role, on these groups only.
+   */
+  grantAgentLogs(groups: logs.ILogGroup[]): void {
+    if (!this.instanceRole || !this.vpcId) return;
+    this.instanceRole.addToPrincipalPolicy(
+      new iam.PolicyStatement({
+        actions: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+        resources: groups.map((g) => g.logGroupArn),
+        conditions: fromTheVpc(this.vpcId),
+      }),
+    );
+  }
+
   /** Security groups that call AWS APIs from inside the VPC (tasks, and the GPU instances' agent). */
   get clientSecurityGroups(): ec2.ISecurityGroup[] {
     return this.instanceSecurityGroup
@@ -139,4 +168,46 @@ export class Compute extends Construct {
   get capacityProviderStrategies(): ecs.CapacityProviderStrategy[] {
     return [{ capacityProvider: this.gpuCapacity?.capacityProviderName ?? 'FARGATE', weight: 1 }];
   }
+}
+
+/**
+ * Requests signed with this role's credentials count only from an instance in the galspin VPC
+ * (`aws:Ec2InstanceSourceVpc`, present whenever EC2 instance-role credentials sign a request), so
+ * credentials lifted off an instance are useless elsewhere.
+ */
+function fromTheVpc(vpcId: string): Record<string, Record<string, string>> {
+  return { StringEquals: { 'aws:Ec2InstanceSourceVpc': vpcId } };
+}
+
+/**
+ * The ECS container agent's calls on a galspin GPU instance, from AmazonEC2ContainerServiceforEC2Role
+ * minus what this deployment does not use: no ECR (images are pulled with the task execution roles,
+ * which hold the repository-scoped pull actions; CDK's default token grant on "*" came without any
+ * layer action, so it could pull nothing), no logs on "*" (see Compute.grantAgentLogs), no
+ * ecs:CreateCluster, ec2:DescribeTags, UpdateContainerInstancesState or TagResource (no instance
+ * tags, no spot draining). ecs:Submit* is spelt out. ecs:DiscoverPollEndpoint has no resource type,
+ * and ecs:Poll/StartTelemetrySession name the container instance, unknown until it registers, so
+ * those take "*" (as in the managed policy), the latter pinned to this cluster by `ecs:cluster`.
+ */
+export function agentStatements(clusterArn: string, vpcId: string): iam.PolicyStatement[] {
+  const vpc = fromTheVpc(vpcId);
+  return [
+    new iam.PolicyStatement({
+      actions: [
+        'ecs:RegisterContainerInstance',
+        'ecs:DeregisterContainerInstance',
+        'ecs:SubmitContainerStateChange',
+        'ecs:SubmitTaskStateChange',
+        'ecs:SubmitAttachmentStateChanges',
+      ],
+      resources: [clusterArn],
+      conditions: vpc,
+    }),
+    new iam.PolicyStatement({
+      actions: ['ecs:Poll', 'ecs:StartTelemetrySession'],
+      resources: ['*'],
+      conditions: { ...vpc, ArnEquals: { 'ecs:cluster': clusterArn } },
+    }),
+    new iam.PolicyStatement({ actions: ['ecs:DiscoverPollEndpoint'], resources: ['*'], conditions: vpc }),
+  ];
 }

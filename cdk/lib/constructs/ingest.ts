@@ -7,7 +7,6 @@
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
-import * as sources from 'aws-cdk-lib/aws-lambda-event-sources';
 import * as s3 from 'aws-cdk-lib/aws-s3';
 import * as s3n from 'aws-cdk-lib/aws-s3-notifications';
 import * as sqs from 'aws-cdk-lib/aws-sqs';
@@ -20,7 +19,7 @@ import {
   RESOURCES,
   TIMEOUTS,
 } from '../../../src/config/index.ts';
-import { grantObjects, grantTable } from '../grants.ts';
+import { grantFromTable } from '../grants.ts';
 import { shellFunction } from '../lambda-defaults.ts';
 
 export interface IngestProps {
@@ -113,16 +112,19 @@ export class Ingest extends Construct {
         POWERTOOLS_SERVICE_NAME: 'galspin-preprocess',
       },
     });
-    this.preprocess.addEventSource(
-      new sources.SqsEventSource(this.ingestQueue, {
-        batchSize: PREPROCESS_BATCH.size,
-        maxBatchingWindow: Duration.seconds(PREPROCESS_BATCH.windowSeconds),
-        maxConcurrency: PREPROCESS_BATCH.maxConcurrency,
-        reportBatchItemFailures: true,
-      }),
-    );
-    grantObjects(this.preprocess, props.bucket, { read: [PREFIX.incoming], write: [PREFIX.maps] });
-    this.classifyQueue.grantSendMessages(this.preprocess);
-    grantTable(this.preprocess, props.table, 'readWrite');
+    // A plain mapping rather than SqsEventSource, whose grantConsumeMessages adds actions the
+    // poller does not use (GetQueueUrl, ChangeMessageVisibility); the table grants the three it does.
+    this.preprocess.addEventSourceMapping('IngestQueueMapping', {
+      eventSourceArn: this.ingestQueue.queueArn,
+      batchSize: PREPROCESS_BATCH.size,
+      maxBatchingWindow: Duration.seconds(PREPROCESS_BATCH.windowSeconds),
+      maxConcurrency: PREPROCESS_BATCH.maxConcurrency,
+      reportBatchItemFailures: true,
+    });
+    grantFromTable(this.preprocess, 'preprocess', {
+      bucket: props.bucket,
+      table: props.table,
+      queues: { ingest: this.ingestQueue, classify: this.classifyQueue },
+    });
   }
 }

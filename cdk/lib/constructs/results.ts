@@ -11,8 +11,8 @@ import type * as lambda from 'aws-cdk-lib/aws-lambda';
 import * as logs from 'aws-cdk-lib/aws-logs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import { Construct } from 'constructs';
-import { PREFIX, physicalName, tableDefinition } from '../../../src/config/index.ts';
-import { grantObjects, grantTable } from '../grants.ts';
+import { physicalName, tableDefinition } from '../../../src/config/index.ts';
+import { grantFromTable } from '../grants.ts';
 import { LOG_RETENTION, shellFunction } from '../lambda-defaults.ts';
 
 export interface ResultsTableProps {
@@ -85,9 +85,7 @@ export class QueryApi extends Construct {
         POWERTOOLS_SERVICE_NAME: 'galspin-query',
       },
     });
-    grantTable(this.handler, props.table, 'read');
-    // Attribution maps and preprocessed maps may be linked from a result (presigned GETs).
-    grantObjects(this.handler, props.bucket, { read: [PREFIX.attributions, PREFIX.maps] });
+    grantFromTable(this.handler, 'query', { bucket: props.bucket, table: props.table, queues: {} });
 
     this.api = new apigwv2.HttpApi(this, 'Api', {
       apiName: `galspin-${props.environment}-query`,

@@ -11,8 +11,7 @@ import * as scheduler from 'aws-cdk-lib/aws-scheduler';
 import * as targets from 'aws-cdk-lib/aws-scheduler-targets';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PREFIX } from '../../../src/config/index.ts';
-import { grantObjects, grantTable } from '../grants.ts';
+import { grantFromTable } from '../grants.ts';
 import type { Compute } from './compute.ts';
 import { GalspinTask } from './containers.ts';
 import type { Network } from './network.ts';
@@ -55,14 +54,11 @@ export class Retraining extends Construct {
       env: props.taskEnv,
       removalPolicy: props.removalPolicy,
     });
-    const role = this.task.taskDefinition.taskRole;
-    grantObjects(role, props.bucket, {
-      read: [PREFIX.maps, PREFIX.models, PREFIX.labels, PREFIX.incoming],
-      write: [PREFIX.models, PREFIX.reports],
+    grantFromTable(this.task.taskDefinition.taskRole, 'train', {
+      bucket: props.bucket,
+      table: props.table,
+      queues: { classify: props.classifyQueue },
     });
-    grantTable(role, props.table, 'readWrite');
-    // A promoted champion may re-queue galaxies for classification.
-    props.classifyQueue.grantSendMessages(role);
 
     const common = {
       taskDefinition: this.task.taskDefinition,

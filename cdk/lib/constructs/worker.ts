@@ -8,8 +8,7 @@ import * as ecs from 'aws-cdk-lib/aws-ecs';
 import type * as s3 from 'aws-cdk-lib/aws-s3';
 import type * as sqs from 'aws-cdk-lib/aws-sqs';
 import { Construct } from 'constructs';
-import { PREFIX } from '../../../src/config/index.ts';
-import { grantObjects, grantTable } from '../grants.ts';
+import { grantFromTable } from '../grants.ts';
 import type { Compute } from './compute.ts';
 import { GalspinTask } from './containers.ts';
 import type { Network } from './network.ts';
@@ -74,12 +73,11 @@ export class InferWorker extends Construct {
     // The capacity provider must be associated with the cluster before a service may name it.
     this.service.node.addDependency(props.compute.cluster);
 
-    grantObjects(this.task.taskDefinition.taskRole, props.bucket, {
-      read: [PREFIX.maps, PREFIX.models],
-      write: [PREFIX.attributions],
+    grantFromTable(this.task.taskDefinition.taskRole, 'inferWorker', {
+      bucket: props.bucket,
+      table: props.table,
+      queues: { classify: props.classifyQueue },
     });
-    props.classifyQueue.grantConsumeMessages(this.task.taskDefinition.taskRole);
-    grantTable(this.task.taskDefinition.taskRole, props.table, 'readWrite');
 
     this.scaling = new BacklogScaling(this, 'Scaling', {
       clusterName: props.compute.cluster.clusterName,
