@@ -18,6 +18,25 @@ export const DOCKERFILES = { gpu: 'gpu-tasks/Dockerfile', cpu: 'gpu-tasks/Docker
 /** Where the worker touches its heartbeat each poll; the image's HEALTHCHECK reads its age. */
 export const HEARTBEAT_FILE = '/tmp/galspin-heartbeat';
 
+/**
+ * The images' HEALTHCHECK (gpu-tasks/Dockerfile and Dockerfile.cpu, pinned equal by
+ * cdk/health-check.test.ts): healthy while GALSPIN_HEARTBEAT_FILE was touched within 5 minutes.
+ * ECS ignores an image's HEALTHCHECK, so the infer-worker task definition repeats it; an unhealthy
+ * essential container makes the service replace the task. The train task never touches the
+ * heartbeat (a run task, not a polling loop), so it gets no check.
+ */
+export const HEARTBEAT_CHECK = {
+  command: [
+    'node',
+    '-e',
+    "const f=process.env.GALSPIN_HEARTBEAT_FILE;const s=require('fs').statSync(f,{throwIfNoEntry:false});process.exit(s&&Date.now()-s.mtimeMs<300000?0:1)",
+  ],
+  intervalSeconds: 60,
+  timeoutSeconds: 10,
+  startPeriodSeconds: 300,
+  retries: 3,
+} as const;
+
 export interface TaskImageProps {
   readonly cpuOnly: boolean;
 }
@@ -98,6 +117,17 @@ export class GalspinTask extends Construct {
             memoryReservationMiB: TASK_SIZE.gpu.memoryReservationMiB,
             memoryLimitMiB: TASK_SIZE.gpu.memoryLimitMiB,
           }),
+      ...(props.kind === 'infer-worker'
+        ? {
+            healthCheck: {
+              command: ['CMD', ...HEARTBEAT_CHECK.command],
+              interval: Duration.seconds(HEARTBEAT_CHECK.intervalSeconds),
+              timeout: Duration.seconds(HEARTBEAT_CHECK.timeoutSeconds),
+              startPeriod: Duration.seconds(HEARTBEAT_CHECK.startPeriodSeconds),
+              retries: HEARTBEAT_CHECK.retries,
+            },
+          }
+        : {}),
       // SIGTERM → finish the batch in hand → exit; SIGKILL only after this.
       stopTimeout: Duration.seconds(TIMEOUTS.workerStopTimeoutSeconds),
       environment: {
