@@ -5,6 +5,7 @@
  * data blocks) is −0 (0xFFFFFFFF). Bytes are summed as big-endian 32-bit words; the padding of a
  * short last block counts as zeros.
  */
+import { HOST_IS_LITTLE_ENDIAN } from './endian.ts';
 import { FitsProblem } from './errors.ts';
 import type { Header } from './header.ts';
 
@@ -16,6 +17,7 @@ export class ChecksumProblem extends FitsProblem {}
  * and folded once at the end, which is the same as CFITSIO's hi/lo 16-bit accumulation.
  */
 export function onesComplementSum(bytes: Uint8Array): number {
+  if (bytes.byteOffset % 4 === 0 && HOST_IS_LITTLE_ENDIAN) return swarSum(bytes);
   let s0 = 0;
   let s1 = 0;
   let s2 = 0;
@@ -31,6 +33,40 @@ export function onesComplementSum(bytes: Uint8Array): number {
   if (rest > 0) s0 += bytes[n];
   if (rest > 1) s1 += bytes[n + 1];
   if (rest > 2) s2 += bytes[n + 2];
+  return fold(s0 * 256 + s1, s2 * 256 + s3);
+}
+
+/**
+ * The same sum, four bytes at a time: on a little-endian host, a Uint32 word holds the file's
+ * bytes b0..b3 as b0 | b1<<8 | b2<<16 | b3<<24, so masking with 0x00ff00ff gathers b0 and b2 (and
+ * shifting by 8 first gathers b1 and b3) in two 16-bit lanes, which hold 256 words of 255 each.
+ */
+function swarSum(bytes: Uint8Array): number {
+  const n = bytes.length >> 2;
+  const words = new Uint32Array(bytes.buffer, bytes.byteOffset, n);
+  let s0 = 0;
+  let s1 = 0;
+  let s2 = 0;
+  let s3 = 0;
+  for (let start = 0; start < n; start += 256) {
+    const end = Math.min(n, start + 256);
+    let even = 0;
+    let odd = 0;
+    for (let i = start; i < end; i++) {
+      const w = words[i];
+      even += w & 0x00ff00ff;
+      odd += (w >>> 8) & 0x00ff00ff;
+    }
+    s0 += even & 0xffff;
+    s2 += even >>> 16;
+    s1 += odd & 0xffff;
+    s3 += odd >>> 16;
+  }
+  const rest = bytes.length - n * 4;
+  const at = n * 4;
+  if (rest > 0) s0 += bytes[at];
+  if (rest > 1) s1 += bytes[at + 1];
+  if (rest > 2) s2 += bytes[at + 2];
   return fold(s0 * 256 + s1, s2 * 256 + s3);
 }
 

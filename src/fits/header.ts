@@ -121,8 +121,8 @@ export function parseHeader(bytes: Uint8Array, offset: number, ctx: HeaderContex
           : `truncated header: last block is ${bytes.length - pos} of ${BLOCK} bytes`,
       );
     }
-    let bad = firstNonPrintable(bytes, pos, pos + BLOCK);
     const block = latin1(bytes, pos, pos + BLOCK);
+    let bad = firstNonPrintable(block, 0, pos);
     for (let c = 0; c < CARDS_PER_BLOCK; c++) {
       const text = block.slice(c * CARD_LENGTH, (c + 1) * CARD_LENGTH);
       const cardStart = pos + c * CARD_LENGTH;
@@ -131,7 +131,7 @@ export function parseHeader(bytes: Uint8Array, offset: number, ctx: HeaderContex
         if (!ctx.lenient) throw new HeaderProblem(problem);
         ctx.warn(`${problem}; card dropped`);
         texts.push(' '.repeat(CARD_LENGTH));
-        bad = firstNonPrintable(bytes, cardStart + CARD_LENGTH, pos + BLOCK);
+        bad = firstNonPrintable(block, (c + 1) * CARD_LENGTH, pos);
         continue;
       }
       if (text.startsWith('END     ')) {
@@ -149,13 +149,17 @@ export function parseHeader(bytes: Uint8Array, offset: number, ctx: HeaderContex
   }
 }
 
-/** Index of the first byte outside 0x20–0x7E in [start, end), or −1. */
-function firstNonPrintable(bytes: Uint8Array, start: number, end: number): number {
-  for (let i = start; i < end; i++) {
-    const b = bytes[i];
-    if (b < 0x20 || b > 0x7e) return i;
-  }
-  return -1;
+/** Anything but printable ASCII (0x20–0x7E). */
+const NON_PRINTABLE = /[^ -~]/g;
+
+/**
+ * File offset of the first character outside 0x20–0x7E in `block` from index `from`, or −1.
+ * (A native regex scan of the block's latin1 text: several times faster than a byte loop.)
+ */
+function firstNonPrintable(block: string, from: number, blockStart: number): number {
+  NON_PRINTABLE.lastIndex = from;
+  const m = NON_PRINTABLE.exec(block);
+  return m ? blockStart + m.index : -1;
 }
 
 function checkPadding(block: string, fromCard: number, ctx: HeaderContext): void {

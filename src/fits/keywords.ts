@@ -69,11 +69,16 @@ const INDEXED: [RegExp, Kind][] = [
   [/^PZERO\d{1,3}$/, 'number'],
 ];
 
+/** Keyword → kind (null: not reserved). Keyword names repeat across files, so this stays small. */
+const kinds = new Map<string, Kind | null>();
+
 function kindOf(key: string): Kind | undefined {
-  const fixed = FIXED[key];
-  if (fixed) return fixed;
-  for (const [re, kind] of INDEXED) if (re.test(key)) return kind;
-  return undefined;
+  let kind = kinds.get(key);
+  if (kind === undefined) {
+    kind = FIXED[key] ?? INDEXED.find(([re]) => re.test(key))?.[1] ?? null;
+    if (kinds.size < 100_000) kinds.set(key, kind);
+  }
+  return kind ?? undefined;
 }
 
 /** True for a keyword whose value the reader uses: it must be readable, even when lenient. */
