@@ -56,7 +56,7 @@ better on a benchmark of ≥ ${MIN_BENCHMARK_GALAXIES} galaxies by a one-sided e
 model's metrics.json either way. A store without a champion takes the first model.
 
 Examples:
-  galspin retrain --labels runs/survey/catalogue.csv --reclassify   # labels: catid,label
+  galspin retrain --labels labels/run-1.csv --reclassify
   galspin retrain                 # labels from the index: λRe and ε measured at ingest
   galspin retrain --labels labels/sami.csv --aws --ecs --full`,
     )
