@@ -20,6 +20,7 @@ import { DEFAULT_THRESHOLDS } from '../../config/index.ts';
 import { FitsError } from '../../fits/index.ts';
 import { initBackend } from '../../model/backend.ts';
 import { checkThresholds, ThresholdError, type Thresholds } from '../../model/predict.ts';
+import { jobProgress } from '../../model/progress.ts';
 import { ModelStoreError, resolveModelDir } from '../../model/store.ts';
 import { DEFAULT_MC_PASSES, type UncertaintyMethod } from '../../model/uncertainty.ts';
 import type { Table } from '../../pipeline/export/table.ts';
@@ -64,6 +65,9 @@ async function loadAll(
   return out;
 }
 
+/** Galaxies per predictGalaxies call: the unit of predict's progress. */
+const PROGRESS_PART = 32;
+
 /** Classifies the galaxies that loaded; outcome i belongs to loaded[i] (undefined: not loaded). */
 async function classify(
   o: PredictCliOptions,
@@ -75,12 +79,17 @@ async function classify(
   const out: (PredictionOutcome | undefined)[] = Array.from({ length: loaded.length }, () => undefined);
   if (present.length === 0) return out;
   const { tf } = await initBackend();
-  const outcomes = await predictGalaxies(
-    tf,
-    resolved,
-    present.map((p) => p.g),
-    { thresholds, passes: o.passes, uncertainty: o.uncertainty },
-  );
+  // In parts, for progress lines: a galaxy's numbers do not depend on its batch (masks are seeded
+  // by the map's content), and 30 passes over 214 maps take about a minute.
+  const progress = jobProgress('predict', present.length);
+  const outcomes: PredictionOutcome[] = [];
+  for (let start = 0; start < present.length; start += PROGRESS_PART) {
+    const part = present.slice(start, start + PROGRESS_PART).map((p) => p.g);
+    const opts = { thresholds, passes: o.passes, uncertainty: o.uncertainty };
+    outcomes.push(...(await predictGalaxies(tf, resolved, part, opts)));
+    progress.update(outcomes.length);
+  }
+  progress.stop();
   present.forEach((p, k) => {
     out[p.i] = outcomes[k];
   });
