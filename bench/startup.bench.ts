@@ -12,7 +12,6 @@
  */
 import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
-// @ts-expect-error: a plain .mjs script without types
 import { buildCli, buildStatus } from '../scripts/build.mjs';
 
 const ROOT = join(import.meta.dirname, '..');

@@ -3,7 +3,6 @@
  * that spawn `bin/galspin.mjs` run the current code without the bin's one-line rebuild notice.
  */
 export async function setup(): Promise<void> {
-  // @ts-expect-error: a plain .mjs script without types
   const { buildCli, buildStatus } = await import('../../scripts/build.mjs');
   if (!buildStatus().ok) await buildCli({ quiet: true });
 }
