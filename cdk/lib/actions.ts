@@ -203,11 +203,15 @@ export const ROLE_ACTIONS: Readonly<Record<AppRole, RoleActions>> = {
         on: { table: true },
         why: 'classify.ts: putResult and putSourceStatus (conditional PutCommand)',
       },
+      {
+        actions: ['dynamodb:GetItem'],
+        on: { table: true },
+        why: 'classify.ts alreadyDone: getResult, so a map version is classified once per model',
+      },
     ],
     unreached: {
       Upload: 'attributions are ~13 kB, below MULTIPART_THRESHOLD',
       ListObjectsV2Command: 'the worker never lists (BlobModelStore.list is CLI/retrain only)',
-      GetCommand: 'the worker writes rows and never reads them back',
       QueryCommand: 'no index queries on the classify path',
       ChangeMessageVisibilityCommand: 'a failed batch is left to its visibility timeout',
       SendMessageBatchCommand: 'the worker sends nothing',

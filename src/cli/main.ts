@@ -1,10 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
+import { fitsDefaults } from '../fits/read.ts';
 import { setDefaultBackendLog } from '../model/backend.ts';
 import { isLogFormat, LOG_FORMATS } from '../pipeline/logger.ts';
 import { COMMANDS, commandEntry } from './command-index.ts';
 import { exitCodeFor, formatCliError, UsageError } from './errors.ts';
-import { adoptParentStderr, runWithQuietNative } from './quiet-native.ts';
+import { adoptParentStderr, dieWithParent, runWithQuietNative } from './quiet-native.ts';
 import { findUnknownOption } from './unknown-options.ts';
 
 const VERSION: string = JSON.parse(
@@ -17,6 +18,10 @@ function baseProgram(): Command {
     .description('Fast/slow rotator classification from IFS stellar velocity maps')
     .version(VERSION, '--version', 'print the galspin version')
     .option('--verbose', 'details: backend, TensorFlow and per-message log lines, stack traces on error')
+    .option(
+      '--lenient',
+      'read malformed FITS files where a repair is safe (duplicate keywords, bad BLANK, checksum), warning once per repair; strict by default',
+    )
     .addOption(
       new Option('--log-format <f>', 'log lines on stderr as text or JSON (env GALSPIN_LOG_FORMAT)').choices([
         ...LOG_FORMATS,
@@ -86,6 +91,7 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
   const entry = commandEntry(invokedCommand(args));
   const helpOnly = args.some((a) => a === '--help' || a === '-h') || args[0] === 'help';
   const child = adoptParentStderr();
+  if (child) dieWithParent();
   if (verbose) process.env.GALSPIN_VERBOSE = '1';
   // Commands that load libtensorflow run in a child whose native log lines are filtered out.
   if (opts.quietNative && entry?.tensorflow && !verbose && !helpOnly && !child)
@@ -100,6 +106,11 @@ export async function main(argv: string[], opts: MainOptions = {}): Promise<numb
     program.hook('preSubcommand', (p) => {
       const f = p.opts().logFormat;
       if (f) process.env.GALSPIN_LOG_FORMAT = f;
+      if (p.opts().lenient) {
+        fitsDefaults.lenient = true;
+        fitsDefaults.onWarning = (message, file) =>
+          process.stderr.write(`galspin: ${file}: repaired: ${message}\n`);
+      }
     });
     const sub = entry && program.commands.find((c) => c.name() === entry.name);
     if (sub && !helpOnly) {

@@ -88,6 +88,18 @@ export function runWithQuietNative(argv: readonly string[]): Promise<number> {
 }
 
 /**
+ * In the child: ends this process the moment its parent is gone. A parent killed with SIGKILL (the
+ * OOM killer, a scheduler, a kill probe) cannot pass the signal on, and an orphaned child would go
+ * on writing to a home that a new run is already resuming; so the child follows it, as abruptly.
+ */
+export function dieWithParent(): void {
+  const parent = process.ppid;
+  setInterval(() => {
+    if (process.ppid !== parent) process.kill(process.pid, 'SIGKILL');
+  }, 200).unref();
+}
+
+/**
  * In the child: makes `process.stderr` the parent's stderr (fd {@link STDERR_FD_ENV}), synchronous
  * like Node's own, so JavaScript output skips the filter and a terminal keeps its width and colours.
  * Returns whether it did.

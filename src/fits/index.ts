@@ -6,6 +6,7 @@ export type { RawImage } from './image.ts';
 export type { Bitpix, HduType } from './layout.ts';
 export {
   type FitsFile,
+  fitsDefaults,
   type Hdu,
   parseFits,
   type ReadOptions,

@@ -33,9 +33,15 @@ export interface ReadOptions {
    * HDU. Each repair is one warning. Mandatory and scaling keywords are never guessed.
    */
   lenient?: boolean;
-  /** Called with each lenient repair ("HDU 1 (VELOCITY): duplicate keyword ...; ..."). */
-  onWarning?: (message: string) => void;
+  /** Called with each lenient repair ("HDU 1 (VELOCITY): duplicate keyword ...; ...") and the file. */
+  onWarning?: (message: string, file: string) => void;
 }
+
+/**
+ * Process-wide defaults for the options a caller leaves out, as astropy's `io.fits.conf`: the CLI's
+ * `--lenient` sets them once for every file a command reads. Strict unless set.
+ */
+export const fitsDefaults: Pick<ReadOptions, 'lenient' | 'onWarning'> = {};
 
 export interface Hdu {
   index: number;
@@ -286,12 +292,13 @@ interface ReadContext extends HeaderContext {
 function parseChecked(bytes: Uint8Array, file: string, opts: ReadOptions, owned: boolean): FitsFile {
   const maxBytes = opts.maxBytes ?? LIMITS.maxFitsBytes;
   const warnings: string[] = [];
+  const onWarning = opts.onWarning ?? fitsDefaults.onWarning;
   const ctx: ReadContext = {
-    lenient: opts.lenient === true,
+    lenient: (opts.lenient ?? fitsDefaults.lenient) === true,
     warnings,
     warn(message: string) {
       warnings.push(message);
-      opts.onWarning?.(message);
+      onWarning?.(message, file);
     },
   };
   if (bytes.length === 0) throw new FitsError(file, 'empty file');

@@ -11,6 +11,7 @@ import { writeNpyFloat32 } from '../formats/npy.ts';
 import { spaxelAttribution } from '../model/attribution.ts';
 import type { BlobStore, QueueMessage, ResultIndex } from '../ports.ts';
 import type { Classification, Classifier, ClassifierSource } from './classifier.ts';
+import { crashPoint } from './crash-point.ts';
 import { currentMap } from './current-map.ts';
 import { ModelNotFoundError, NoChampionError, oneLine } from './errors.ts';
 import { sameSourceFile } from './identity.ts';
@@ -204,6 +205,7 @@ async function classifyGroup(
 ): Promise<ResultRow[]> {
   const inputs = group.map((g) => inputOf(g.map as StoredMap, classifier.inputKind) as Float32Array);
   const { results, timings } = await classifier.classify(inputs);
+  crashPoint('classify');
   const perMap = Object.fromEntries(Object.entries(timings).map(([k, v]) => [k, v / group.length]));
   const rows: ResultRow[] = [];
   await mapLimit(
@@ -268,6 +270,7 @@ async function classifyGroup(
         },
       };
       await deps.index.putResult(row);
+      crashPoint('write');
       await markClassified(deps, g, g.body.mapKey, updatedAt);
       rows.push(row);
     },

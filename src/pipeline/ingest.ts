@@ -21,6 +21,7 @@ import { type KinematicMap, loadKinematicMapFromFits, MapError, preprocessMap } 
 import { buildModelInput, type ModelInput } from '../maps/model-input.ts';
 import { type CleanKinematics, cleanKinematics } from '../maps/quality.ts';
 import type { BlobStore, ResultIndex, WorkQueue } from '../ports.ts';
+import { crashPoint } from './crash-point.ts';
 import { currentMap } from './current-map.ts';
 import { RejectedInputError } from './errors.ts';
 import { headerGalaxyId, identifyObject, mapVersion, resolveGalaxyId, sameSourceFile } from './identity.ts';
@@ -144,7 +145,9 @@ export async function ingestObject(
       etag,
       updatedAt: now().toISOString(),
     });
-    log.warn(status === 'REJECTED' ? 'rejected' : 'failed', { key, reason });
+    // 'rejected' is a metric's log contract (cdk/lib/metrics.ts); a FAILED file is an error.
+    if (status === 'REJECTED') log.warn('rejected', { key, reason });
+    else log.error('failed', { key, reason });
     return { kind: 'rejected', sourceKey: key, galaxyId, reason };
   };
 
@@ -232,6 +235,7 @@ export async function ingestObject(
         contentType: 'application/json',
       });
     }
+    crashPoint('ingest');
     const before = opts.force ? await deps.index.getSource(key) : undefined;
     await deps.index.putSourceStatus({
       sourceKey: key,
@@ -247,7 +251,7 @@ export async function ingestObject(
     // A companion's re-ingest that lands on the map already queued (both files were ingested at
     // once) sends nothing more: one classification per map version.
     if (before?.mapKey === mapKey && (before.status === 'QUEUED' || before.status === 'CLASSIFIED')) {
-      log.info('map already queued', { key, galaxyId, mapKey });
+      log.info('queued', { key, galaxyId, mapKey, alreadyQueued: true });
       return { kind: 'queued', sourceKey: key, galaxyId, mapKey };
     }
     const message: ClassifyMessageInput = {
@@ -276,7 +280,6 @@ export async function ingestObject(
         );
       throw err;
     }
-    if (fate === 'failed') log.error('unexpected error in one file', { key, reason: oneLine(err) });
     return record(fate === 'rejected' ? 'REJECTED' : 'FAILED', namingFile(key, err));
   }
 }

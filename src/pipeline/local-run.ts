@@ -23,6 +23,7 @@ import { type PipelineLogger, silentLogger } from './logger.ts';
 import { BlobModelRepository } from './model-repo.ts';
 import type { PipelinePorts } from './ports-types.ts';
 import { processIngestBody } from './preprocess.ts';
+import { crashPoint } from './crash-point.ts';
 import { type InspectableQueue, reconcileHome } from './reconcile.ts';
 import { retrain } from './retrain.ts';
 import { RepositoryClassifierSource } from './tf-classifier.ts';
@@ -304,6 +305,7 @@ async function uploadOne(
   }
   const body = await readFile(file);
   await ports.blobs.put(key, body, { contentType: 'application/fits' });
+  crashPoint('upload');
   if (announce) {
     const head = await ports.blobs.head(key);
     await ports.ingestQueue.sendBatch([s3CreatedEvent('local', key, body.length, head?.etag)]);

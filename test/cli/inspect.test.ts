@@ -114,3 +114,44 @@ describe('galspin inspect', () => {
     expect(galspin('inspect', '--format', 'xml', SAMI).code).toBe(2);
   });
 });
+
+describe('galspin --lenient', () => {
+  /** The SAMI fixture with one card slipped in before END (its header block has room for it). */
+  function withCard(card: string): Buffer {
+    const bytes = Buffer.from(readFileSync(join(ROOT, SAMI)));
+    const text = bytes.subarray(0, 2880 * 4).toString('latin1');
+    let end = -1;
+    for (let at = 0; at < text.length; at += 80)
+      if (text.startsWith('END     ', at) || text.slice(at, at + 80) === 'END'.padEnd(80)) {
+        end = at;
+        break;
+      }
+    expect(end % 2880).toBeLessThan(2880 - 80); // room for one more card in END's block
+    bytes.write(card.padEnd(80), end, 'latin1');
+    bytes.write('END'.padEnd(80), end + 80, 'latin1');
+    return bytes;
+  }
+
+  it('refuses a float map with a BLANK by default, and reads it with --lenient, warning once and naming the file', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'galspin-lenient-'));
+    try {
+      const file = join(dir, 'blank.fits');
+      writeFileSync(file, withCard('BLANK   =                  1.5'));
+      const strict = galspin('inspect', file);
+      expect(strict.code).toBe(1);
+      expect(strict.stderr.trim().split('\n')).toHaveLength(1);
+      expect(strict.stderr).toContain(`${file}: HDU 0`);
+      expect(strict.stderr).toMatch(/BLANK/);
+      const lenient = galspin('--lenient', 'inspect', '--json', file);
+      expect(lenient.code, lenient.stderr).toBe(0);
+      const warnings = lenient.stderr.trim().split('\n');
+      expect(warnings).toHaveLength(1);
+      expect(warnings[0]).toMatch(new RegExp(`^galspin: ${file}: repaired: HDU 0 .*BLANK`));
+      // The repaired read is the clean file's read: BLANK is ignored on float data.
+      const clean = JSON.parse(galspin('inspect', '--json', SAMI).stdout);
+      expect(JSON.parse(lenient.stdout).hdus).toEqual(clean.hdus);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+});
