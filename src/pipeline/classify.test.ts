@@ -1,10 +1,10 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { countingClassifier } from '../../test/support/counting-classifier.ts';
 import { readNpyFloat32 } from '../formats/npy.ts';
 import { initBackend } from '../model/backend.ts';
 import { buildModel } from '../model/network.ts';
 import { fitOod } from '../model/ood.ts';
-import type { ClassifierSource } from './classifier.ts';
 import { BlobModelRepository } from './model-repo.ts';
 import { MemoryBlobStore, MemoryIndex, MemoryQueue } from './testing/memory.ts';
 import { putStoredMap } from './testing/stored-map.ts';
@@ -261,31 +261,9 @@ describe('classify worker', () => {
 });
 
 describe('one classification per galaxy, model and map version', () => {
-  /** Wraps a classifier source so the test can count maps that went through the network. */
-  function counting(models: ClassifierSource): { source: ClassifierSource; inferred: () => number } {
-    let n = 0;
-    const source: ClassifierSource = {
-      champion: () => models.champion(),
-      fallback: models.fallback ? () => models.fallback?.() ?? Promise.resolve(undefined) : undefined,
-      load: async (version) => {
-        const c = await models.load(version);
-        return new Proxy(c, {
-          get(target, prop, receiver) {
-            if (prop !== 'classify') return Reflect.get(target, prop, receiver);
-            return (inputs: Float32Array[]) => {
-              n += inputs.length;
-              return target.classify(inputs);
-            };
-          },
-        });
-      },
-    };
-    return { source, inferred: () => n };
-  }
-
   it('repeats and re-uploads of the same map only mark their rows; a changed map is classified again', async () => {
     const { blobs, index, queue, models } = await setup();
-    const { source, inferred } = counting(models);
+    const { source, inferred } = countingClassifier(models);
     const drain = () =>
       runWorker(
         { blobs, index, queue, models: source },
@@ -332,6 +310,8 @@ describe('one classification per galaxy, model and map version', () => {
     );
     const row = await index.getSource('incoming/a/first-name.fits');
     expect(row?.status).toBe('REJECTED');
-    expect(row?.reason).toMatch(/^incoming\/a\/first-name\.fits: superseded by incoming\/t\/g2_stellar-velocity/);
+    expect(row?.reason).toMatch(
+      /^incoming\/a\/first-name\.fits: superseded by incoming\/t\/g2_stellar-velocity/,
+    );
   });
 });

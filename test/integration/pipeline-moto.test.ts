@@ -7,6 +7,7 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/model/backend.ts';
+import { countingClassifier } from '../support/counting-classifier.ts';
 import { type MotoServer, motoAvailability, startMotoForSuite } from '../support/moto.ts';
 import { assertOneRowPerInput, installTinyChampion, scenarioInputs } from './pipeline-scenario.ts';
 
@@ -72,12 +73,19 @@ describe.skipIf(!available)(
         igSteps: 8,
         mcPasses: 3,
       });
+      const { source, inferred } = countingClassifier(models);
       await runWorker(
-        { blobs: ports.blobs, index: ports.index, queue: ports.classifyQueue, models },
+        { blobs: ports.blobs, index: ports.index, queue: ports.classifyQueue, models: source },
         { batchSize: 16, batchMs: 200, waitSeconds: 1, visibilitySeconds: 30, untilEmpty: true },
       );
       // The S3 filter only forwards FITS suffixes: the .fits bad files are rejected by the handler.
       await assertOneRowPerInput(ports, inputs, version);
+      // One classification per galaxy: every event came twice, and each dispersion companion
+      // re-ingests its velocity map, yet each galaxy's map went through the network once.
+      const galaxies = new Set(
+        inputs.filter((i) => i.expect === 'CLASSIFIED' && i.galaxyId).map((i) => i.galaxyId),
+      );
+      expect(inferred()).toBe(galaxies.size);
     });
   },
 );
