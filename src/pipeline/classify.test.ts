@@ -311,7 +311,7 @@ describe('one classification per galaxy, model and map version', () => {
     const row = await index.getSource('incoming/a/first-name.fits');
     expect(row?.status).toBe('REJECTED');
     expect(row?.reason).toMatch(
-      /^incoming\/a\/first-name\.fits: superseded by incoming\/t\/g2_stellar-velocity/,
+      /^incoming\/a\/first-name\.fits: superseded before it was classified by another file of this galaxy, incoming\/t\/g2_stellar-velocity/,
     );
   });
 });

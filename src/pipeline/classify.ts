@@ -109,25 +109,6 @@ export async function classifyBatch(
     groups.set(version, g);
   }
 
-  // One classification per galaxy, model and map version: a repeat (a redelivered or duplicated
-  // message, the same file uploaded again) marks its uploads CLASSIFIED from the stored result, and
-  // a message for a map that is no longer the galaxy's current one is not classified at all.
-  const duplicatesInBatch: { item: Item; version: string }[] = [];
-  for (const [version, group] of groups) {
-    const fresh: Item[] = [];
-    const seen = new Set<string>();
-    for (const item of group) {
-      if (seen.has(item.body.mapKey)) {
-        duplicatesInBatch.push({ item, version });
-        continue;
-      }
-      seen.add(item.body.mapKey);
-      if (await alreadyDone(deps, item, version, now())) outcome.done.push(item.msg.receiptHandle);
-      else fresh.push(item);
-    }
-    groups.set(version, fresh);
-  }
-
   // A galaxy without the input its model reads (no dispersion map for a velocity+dispersion model)
   // goes to the store's velocity-only fallback, and its row says so; with no fallback it FAILS
   // with the reason, so the upload still ends as exactly one row.
@@ -174,12 +155,28 @@ export async function classifyBatch(
     routed.set(fallback, entry);
   }
 
+  // One classification per galaxy, model and map version, decided per model the map is routed to:
+  // a repeat (a redelivered or duplicated message, the same file uploaded again) marks its uploads
+  // CLASSIFIED from the stored result, and a map that is no longer the galaxy's current version is
+  // not classified at all.
+  const duplicatesInBatch: { item: Item; version: string }[] = [];
   for (const [version, { items: group, note }] of routed) {
-    if (group.length === 0) continue;
+    const fresh: Item[] = [];
+    const seen = new Set<string>();
+    for (const item of group) {
+      if (seen.has(item.body.mapKey)) {
+        duplicatesInBatch.push({ item, version });
+        continue;
+      }
+      seen.add(item.body.mapKey);
+      if (await alreadyDone(deps, item, version, now())) outcome.done.push(item.msg.receiptHandle);
+      else fresh.push(item);
+    }
+    if (fresh.length === 0) continue;
     const classifier = await deps.models.load(version);
-    const rows = await classifyGroup(deps, classifier, group, loadMs / Math.max(1, loaded.length), now, note);
+    const rows = await classifyGroup(deps, classifier, fresh, loadMs / Math.max(1, loaded.length), now, note);
     outcome.rows.push(...rows);
-    outcome.done.push(...group.map((g) => g.msg.receiptHandle));
+    outcome.done.push(...fresh.map((g) => g.msg.receiptHandle));
   }
   // Repeats of a map classified in this very batch follow its row.
   for (const { item, version } of duplicatesInBatch) {
@@ -295,14 +292,18 @@ async function alreadyDone(deps: ClassifyDeps, item: Item, modelVersion: string,
   const { galaxyId, mapKey, provenance } = item.body;
   const current = await currentMap(deps.blobs, galaxyId);
   if (current && current.mapKey !== mapKey) {
-    // The same file changed and was ingested again: its newer message classifies it. A different
-    // file that was superseded gets a terminal row saying by what.
-    if (!sameSourceFile(current.provenance.sourceKey, provenance.sourceKey)) {
+    // The same object was ingested again into a newer map (e.g. its dispersion companion arrived):
+    // the newer message classifies it. Another upload whose map was replaced gets a terminal row
+    // saying by what.
+    if (current.provenance.sourceKey !== provenance.sourceKey) {
+      const by = sameSourceFile(current.provenance.sourceKey, provenance.sourceKey)
+        ? 'a newer version of this file'
+        : 'another file of this galaxy';
       await deps.index.putSourceStatus({
         sourceKey: provenance.sourceKey,
         galaxyId,
         status: 'REJECTED',
-        reason: `${provenance.sourceKey}: superseded by ${current.provenance.sourceKey} (map ${current.version}) before it was classified`,
+        reason: `${provenance.sourceKey}: superseded before it was classified by ${by}, ${current.provenance.sourceKey} (map ${current.version})`,
         runId: item.body.runId,
         etag: provenance.sourceEtag,
         mapKey,
