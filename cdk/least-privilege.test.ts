@@ -111,10 +111,11 @@ describe('each role gets exactly the actions its code calls (cdk/lib/actions.ts)
     );
   });
 
-  it('infer worker: reads maps/ and models/, writes attributions/, consumes classify, puts rows', () => {
+  it('infer worker: reads maps/ and models/, writes attributions/, consumes classify, gets and puts rows', () => {
     const role = st.worker.task.taskDefinition.taskRole;
     expect(roleActions(dev, role)).toEqual(
       [
+        'dynamodb:GetItem',
         'dynamodb:PutItem',
         's3:GetObject',
         's3:ListBucket',

@@ -57,7 +57,12 @@ export function setDefaultBackendLog(log: (line: string) => void): void {
 // TensorFlow.js takes ~2 s to load; only the commands that compute load it, on first use.
 let loaded: Promise<typeof tfjs> | undefined;
 function loadTfjs(): Promise<typeof tfjs> {
-  loaded ??= import('@tensorflow/tfjs');
+  // Bundled (the task images), tfjs's CommonJS build arrives as a namespace holding only `default`.
+  loaded ??= import('@tensorflow/tfjs').then((m) =>
+    typeof (m as Partial<typeof tfjs>).getKernel === 'function'
+      ? m
+      : (m as unknown as { default: typeof tfjs }).default,
+  );
   return loaded;
 }
 
