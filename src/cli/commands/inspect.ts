@@ -1,4 +1,3 @@
-import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
 import { formatCsv } from '../../catalog/csv.ts';
 import {
@@ -8,6 +7,7 @@ import {
   readFitsFile,
   summarizeFits,
 } from '../../fits/index.ts';
+import { jobProgress } from '../../model/progress.ts';
 import { expandInputs, SkipLog } from '../inputs.ts';
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';
@@ -68,14 +68,8 @@ Example:
 
 /** Prints each file's summary as it is read; returns how many files could not be read. */
 export async function inspectFiles(files: string[], format: Format, log = new SkipLog()): Promise<number> {
-  const bar =
-    process.stderr.isTTY && files.length > 20
-      ? new cliProgress.SingleBar(
-          { format: 'inspect [{bar}] {value}/{total} files' },
-          cliProgress.Presets.shades_classic,
-        )
-      : undefined;
-  bar?.start(files.length, 0);
+  // A handful of files needs no bar; a long list gets one (or plain lines in a log).
+  const progress = files.length > 20 ? jobProgress('inspect', files.length, { unit: 'files' }) : undefined;
   let failed = 0;
   if (format === 'csv') process.stdout.write(formatCsv([CSV_COLUMNS]));
   for (const file of files) {
@@ -87,9 +81,9 @@ export async function inspectFiles(files: string[], format: Format, log = new Sk
       const problem = err instanceof FitsError ? err.problem : ((err as Error).message ?? String(err));
       log.skip(err instanceof FitsError ? err.file : file, problem);
     }
-    bar?.increment();
+    progress?.increment();
   }
-  bar?.stop();
+  progress?.stop();
   return failed;
 }
 

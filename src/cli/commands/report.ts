@@ -1,5 +1,5 @@
-import cliProgress from 'cli-progress';
 import type { Command } from 'commander';
+import { jobProgress } from '../../model/progress.ts';
 import { MetricsError } from '../../report/metrics.ts';
 import { writeReport } from '../../report/report.ts';
 import { ReportInputError } from '../../report/sources.ts';
@@ -49,13 +49,8 @@ Examples:
           throw new UsageError(
             'report: give --model DIR, or --results with a GALSPIN_HOME that has a champion',
           );
-        const bar = process.stderr.isTTY
-          ? new cliProgress.SingleBar(
-              { format: 'report [{bar}] {value}/{total} figures {eta}s {name}' },
-              cliProgress.Presets.shades_classic,
-            )
-          : undefined;
-        bar?.start(10, 0, { name: '' });
+        // Ten figures until the report says how many it will draw.
+        const progress = jobProgress('report', 10, { unit: 'figures' });
         try {
           const r = await writeReport({
             modelDir: o.model,
@@ -66,17 +61,17 @@ Examples:
             catalogue: o.catalogue,
             out: o.out,
             onProgress: (done, total, name) => {
-              bar?.setTotal(total);
-              bar?.update(done, { name });
+              progress.setTotal(total);
+              progress.update(done, name);
             },
           });
-          bar?.stop();
+          progress.stop();
           const drawn = r.figures.filter((f) => f.endsWith('.png')).length;
           process.stdout.write(
             `${r.indexHtml}: ${drawn} figures${r.skipped.length ? `, not drawn: ${r.skipped.map((s) => s.name).join(', ')}` : ''}\n`,
           );
         } catch (err) {
-          bar?.stop();
+          progress.stop();
           if (err instanceof ReportInputError || err instanceof MetricsError)
             throw new InputError(err.message);
           throw err;

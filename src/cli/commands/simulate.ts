@@ -1,5 +1,5 @@
-import cliProgress from 'cli-progress';
 import { type Command, Option } from 'commander';
+import { jobProgress } from '../../model/progress.ts';
 import {
   GENERATOR_FAMILIES,
   type GeneratorFamily,
@@ -70,13 +70,11 @@ Example:
         stress?: StressPreset;
       }) => {
         if (o.seed > 0xffffffff) throw new UsageError('--seed must fit in 32 bits');
-        const bar = process.stderr.isTTY
-          ? new cliProgress.SingleBar(
-              { format: 'simulate [{bar}] {value}/{total} galaxies {eta}s' },
-              cliProgress.Presets.shades_classic,
-            )
-          : undefined;
-        let started = false;
+        // Started now, so the clock counts the first galaxies too; the survey's own count replaces
+        // this estimate (the default unknown count as generateSurvey computes it) at its first report.
+        const unknown = o.unknown ?? Math.round((o.n * PAPER_SAMPLE.unknown) / PAPER_SAMPLE.labeled);
+        const progress = jobProgress('simulate', o.n + unknown, { unit: 'galaxies' });
+        // The bar ends before any error line, so the line is not drawn over.
         const summary = await generateSurvey({
           out: o.out,
           n: o.n,
@@ -86,15 +84,10 @@ Example:
           family: o.family,
           stress: o.stress,
           onProgress: (done, total) => {
-            if (!bar) return;
-            if (!started) {
-              bar.start(total, 0);
-              started = true;
-            }
-            bar.update(done);
+            progress.setTotal(total);
+            progress.update(done);
           },
-        });
-        bar?.stop();
+        }).finally(() => progress.stop());
         const q = (a: number[]) => a.map((x) => x.toFixed(3)).join(' / ');
         process.stdout.write(
           `${o.out}: ${summary.counts.fast} fast, ${summary.counts.slow} slow, ${summary.counts.unknown} unknown ` +
