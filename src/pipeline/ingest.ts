@@ -119,11 +119,13 @@ export async function ingestObject(
   const etag = head?.etag ?? obj.etag;
 
   if (!opts.force) {
+    // A QUEUED row is written only after its classify message was sent (below), so a QUEUED row
+    // for this object version means the work is already on its way.
     const existing = await deps.index.getSource(key);
     if (
       existing &&
-      existing.status !== 'QUEUED' &&
       existing.status !== 'FAILED' &&
+      (existing.status !== 'QUEUED' || existing.mapKey) &&
       existing.etag &&
       existing.etag === etag
     ) {
@@ -220,7 +222,7 @@ export async function ingestObject(
       normalisation: kinematics?.normalisation,
       sourceGrid: { width: map.width, height: map.height, pixelScaleArcsec: map.pixelScaleArcsec },
     };
-    // Data first, then the pointer, then the row, then the message: a crash between any two is
+    // Data first, then the pointer, then the message, then the row: a crash between any two is
     // finished by the redelivered ingest message, and every step repeats harmlessly.
     if (!(await deps.blobs.head(mapKey))) {
       await deps.blobs.put(
@@ -237,17 +239,16 @@ export async function ingestObject(
     }
     crashPoint('ingest');
     const before = opts.force ? await deps.index.getSource(key) : undefined;
-    await deps.index.putSourceStatus({
+    const queued = {
       sourceKey: key,
       galaxyId,
-      status: 'QUEUED',
+      status: 'QUEUED' as const,
       runId,
-      product: 'velocity',
+      product: 'velocity' as const,
       sizeBytes: head.size,
       etag,
       mapKey,
-      updatedAt: now().toISOString(),
-    });
+    };
     // A companion's re-ingest that lands on the map already queued (both files were ingested at
     // once) sends nothing more: one classification per map version.
     if (before?.mapKey === mapKey && (before.status === 'QUEUED' || before.status === 'CLASSIFIED')) {
@@ -261,7 +262,10 @@ export async function ingestObject(
       runId,
       enqueuedAt: now().toISOString(),
     };
+    // The message before the row: a crash between them redelivers this ingest, which sends again
+    // (the worker classifies a map version once); the row never claims a message that was not sent.
     await deps.classifyQueue.sendBatch([JSON.stringify(message)]);
+    await deps.index.putSourceStatus({ ...queued, updatedAt: now().toISOString() });
     log.info('queued', {
       key,
       galaxyId,
