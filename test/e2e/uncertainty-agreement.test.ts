@@ -113,12 +113,12 @@ beforeAll(async () => {
       .split('\n')
       .map((l) => JSON.parse(l))
       .map((row) => [
-        String(row.galaxyId),
+        String(row.galaxy_id),
         {
-          probability: row.probability,
-          mean: row.uncertaintyMean,
-          std: row.uncertaintyStd,
-          passes: row.uncertaintyPasses,
+          probability: row.p_fast,
+          mean: row.p_fast_mean,
+          std: row.p_fast_std,
+          passes: row.n_passes,
         },
       ]),
   );
