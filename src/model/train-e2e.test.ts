@@ -112,10 +112,10 @@ describe('train end to end (small)', () => {
       .trim()
       .split('\n')
       .map((l) => JSON.parse(l));
-    expect(lines.map((l) => l.galaxyId)).toEqual(testIds);
+    expect(lines.map((l) => l.galaxy_id)).toEqual(testIds);
     for (const l of lines) {
-      const ref = t.probabilities.find((p) => p.galaxyId === l.galaxyId)?.p ?? -1;
-      expect(Math.abs(l.probability - ref)).toBeLessThan(1e-4);
+      const ref = t.probabilities.find((p) => p.galaxyId === l.galaxy_id)?.p ?? -1;
+      expect(Math.abs(l.p_fast - ref)).toBeLessThan(1e-4);
       expect(['fast', 'slow', 'uncertain']).toContain(l.class);
     }
   }, 400_000);
