@@ -25,9 +25,8 @@ export function register(program: Command): void {
     .addHelpText(
       'after',
       `
-Figures: confusion matrix, ROC (log FPR), P(fast) vs truth, misclassified maps, unknown-galaxy
-histogram (0.05/0.95 thresholds), Moran's I fast vs slow, Moran scatter, velocity | IG panels,
-reliability diagram, training curves. A figure whose input is missing is listed as not drawn.
+Figures: the paper's ten (confusion matrix, ROC, P(fast), misclassified maps, unknown galaxies,
+Moran's I, velocity | Moran | IG), reliability, training curves; a missing input is listed.
 Self-contained: no network resources; open DIR/index.html in any browser.
 
 Examples:
