@@ -21,9 +21,9 @@ describe('galaxy identity', () => {
   });
 
   it('falls back to the SAMI/MaNGA file name, then to the file stem', () => {
-    expect(resolveGalaxyId('incoming/9008500001_A_stellar-velocity_default_two-moment.fits', undefined)).toEqual(
-      { galaxyId: '9008500001', from: 'file name' },
-    );
+    expect(
+      resolveGalaxyId('incoming/9008500001_A_stellar-velocity_default_two-moment.fits', undefined),
+    ).toEqual({ galaxyId: '9008500001', from: 'file name' });
     expect(resolveGalaxyId('incoming/manga-7815-3702-MAPS-HYB10.fits.gz', '  ')).toEqual({
       galaxyId: '7815-3702',
       from: 'file name',

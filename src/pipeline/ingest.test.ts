@@ -202,7 +202,9 @@ describe('ingest', () => {
     ).rejects.toThrow(/ECONNRESET/);
     const dead = await deps.index.getSource(again);
     expect(dead?.status).toBe('FAILED');
-    expect(dead?.reason).toMatch(/ECONNRESET \(dead-lettered after 3 receives; galspin redrive retries it\)$/);
+    expect(dead?.reason).toMatch(
+      /ECONNRESET \(dead-lettered after 3 receives; galspin redrive retries it\)$/,
+    );
   });
 
   it('run id is the first folder under incoming/', () => {
