@@ -212,6 +212,9 @@ export async function runLocal(opts: LocalRunOptions): Promise<RunSummary> {
       batchMs: 500,
       waitSeconds: 1,
       untilEmpty: true,
+      // A killed run's TensorFlow child can outlive the start of this one by a poll: keep handing
+      // back the claims of processes that are gone, instead of waiting out their timeouts.
+      onPoll: embedded ? () => embedded.classifyQueue.releaseOrphans() : undefined,
       onBatch: (b) => progress({ stage: 'classify', done: (classified += b.classified), total }),
     },
   );
@@ -328,7 +331,9 @@ async function drainIngest(
     if (messages.length === 0) {
       const d = await ports.ingestQueue.depth();
       if (d.visible + d.inFlight === 0) return;
-      await sleep(100); // another process holds some, or a retry waits out its pause
+      // Another process holds some (released here once it is gone), or a retry waits out its pause.
+      if (hasInspectableQueues(ports)) ports.ingestQueue.releaseOrphans();
+      await sleep(100);
       continue;
     }
     for (const m of messages) {
