@@ -5,6 +5,7 @@
  */
 import { z } from 'zod';
 import { DEFAULT_THRESHOLDS } from '../../src/config/index.ts';
+import { GalspinError } from '../../src/errors.ts';
 
 /** GPU instance types with CUDA 11.2 / cuDNN 8.1 support for tfjs-node-gpu 4.22 (one GPU each). */
 export const GPU_INSTANCE_TYPES = ['g4dn.xlarge', 'g5.xlarge'] as const;
@@ -27,7 +28,7 @@ export const CONTEXT_KEYS = [
   'retainData',
 ] as const;
 
-export class ContextError extends Error {
+export class ContextError extends GalspinError {
   override name = 'ContextError';
 }
 

@@ -1,14 +1,16 @@
 // The error classes' own modules: the indexes pull in the FITS reader and zod, which `--help` need not load.
+
+import { GalspinError, PermanentInputError } from '../errors.ts';
 import { FitsError } from '../fits/errors.ts';
 import { MapError } from '../maps/types.ts';
 
 /** A command-line usage mistake: exit code 2. */
-export class UsageError extends Error {
+export class UsageError extends GalspinError {
   override name = 'UsageError';
 }
 
 /** Bad input data (a file, a catalogue, a model folder): exit code 1. */
-export class InputError extends Error {
+export class InputError extends PermanentInputError {
   override name = 'InputError';
 }
 

@@ -3,6 +3,7 @@
  * read here: the SDK picks it up from the environment itself, so code never names an endpoint.
  */
 import { z } from 'zod';
+import { GalspinError } from '../errors.ts';
 
 const envName = z
   .string()
@@ -92,7 +93,7 @@ export const EmbeddedEnv = z.object({
 });
 export type EmbeddedEnv = z.infer<typeof EmbeddedEnv>;
 
-export class EnvError extends Error {
+export class EnvError extends GalspinError {
   override name = 'EnvError';
 }
 

@@ -4,6 +4,7 @@
  * invalid spaxels in light grey. Used for velocity maps, attribution maps and colour bars.
  */
 import { encode } from 'fast-png';
+import { GalspinError } from '../errors.ts';
 import { type Colormap, colourAt } from './colormap.ts';
 
 export const INVALID_RGB = [224, 224, 224] as const;
@@ -22,7 +23,7 @@ export interface MapRasterOptions {
   flipY?: boolean;
 }
 
-export class RasterError extends Error {
+export class RasterError extends GalspinError {
   override name = 'RasterError';
 }
 

@@ -10,10 +10,11 @@
  *   would do only by also switching BatchNormalization to batch statistics and updating them.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { GalspinError } from '../errors.ts';
 
 export type Tf = typeof tfjs;
 
-export class AttributionModelError extends Error {
+export class AttributionModelError extends GalspinError {
   override name = 'AttributionModelError';
 }
 

@@ -10,6 +10,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 
 type Tfjs = typeof tfjs;
 
+import { GalspinError } from '../errors.ts';
 import { setNativeTraining } from './native-training.ts';
 import { registerWasmConv2DBackpropFilter } from './wasm-kernels/conv2d-backprop-filter.ts';
 
@@ -27,7 +28,7 @@ export interface Backend {
 }
 
 /** GALSPIN_BACKEND names something that is not a backend, or the named backend cannot start. */
-export class BackendError extends Error {
+export class BackendError extends GalspinError {
   override name = 'BackendError';
 }
 

@@ -7,6 +7,7 @@
 import { createHash } from 'node:crypto';
 import { stat } from 'node:fs/promises';
 import { dirname, join, resolve } from 'node:path';
+import { PermanentInputError } from '../errors.ts';
 import { loadKinematicMap, MAP_SIZE } from '../maps/index.ts';
 import { buildModelInput, DEFAULT_INPUT_KIND, type InputKind } from '../maps/model-input.ts';
 import { readCatalogue } from '../survey/catalogue.ts';
@@ -32,7 +33,7 @@ export interface SurveyData extends LabeledMaps {
   duplicates: string[];
 }
 
-export class DatasetError extends Error {
+export class DatasetError extends PermanentInputError {
   override name = 'DatasetError';
 }
 

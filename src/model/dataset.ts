@@ -7,6 +7,7 @@
 import { readdir, stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import { FITS_SUFFIXES } from '../config/index.ts';
+import { PermanentInputError } from '../errors.ts';
 import { loadKinematicMap, MAP_SIZE, pairProductFiles } from '../maps/index.ts';
 import { dispersionSiblingPath } from '../maps/load.ts';
 import { buildModelInput, type InputKind } from '../maps/model-input.ts';
@@ -22,7 +23,7 @@ export interface MapInput {
   inputs: Partial<Record<InputKind, Float32Array>>;
 }
 
-export class MapInputError extends Error {
+export class MapInputError extends PermanentInputError {
   override name = 'MapInputError';
 }
 

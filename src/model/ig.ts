@@ -13,6 +13,7 @@
  * |Σ IG − (F(x) − F(x′))| / |F(x) − F(x′)| measures the quadrature error and is reported per map.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { GalspinError } from '../errors.ts';
 import { forwardLogit, inputShapeOf, logitsOf, stackInputs, type Tf } from './attribution-forward.ts';
 import { type QuadratureRule, quadrature } from './quadrature.ts';
 
@@ -60,7 +61,7 @@ export interface IgResult {
   steps: number;
 }
 
-export class IgError extends Error {
+export class IgError extends GalspinError {
   override name = 'IgError';
 }
 

@@ -17,6 +17,7 @@
  * α_t = α·√(1−β₂ᵗ)/(1−β₁ᵗ); the two agree when ε' = ε·√(1−β₂ᵗ), which this class passes.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { GalspinError } from '../errors.ts';
 import { type NativeBackend, nativeBackend, type OpAttr } from './native-training.ts';
 
 type Tf = typeof tfjs;
@@ -29,7 +30,7 @@ interface Slot {
 
 let resourceCounter = 0;
 
-export class NativeAdamError extends Error {
+export class NativeAdamError extends GalspinError {
   override name = 'NativeAdamError';
 }
 

@@ -8,6 +8,7 @@
  * sigmoid, so Integrated Gradients can differentiate the logit without sigmoid saturation.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { GalspinError } from '../errors.ts';
 import { nativeAdam } from './native-adam.ts';
 import { nativeTrainingActive } from './native-training.ts';
 
@@ -48,7 +49,7 @@ export const TABLE1_CONFIG: Readonly<ModelConfig> = Object.freeze({
 /** Table 1's parameter total (Chegeni et al. 2025). */
 export const TABLE1_PARAMS = 595_873;
 
-export class ModelConfigError extends Error {
+export class ModelConfigError extends GalspinError {
   override name = 'ModelConfigError';
 }
 

@@ -7,6 +7,7 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { DEFAULT_THRESHOLDS, type RotatorClass } from '../config/index.ts';
+import { GalspinError } from '../errors.ts';
 import { sigmoid } from './calibration.ts';
 import { predictLogits } from './evaluate.ts';
 import { predictiveUncertainty, type UncertaintyMethod } from './uncertainty.ts';
@@ -34,7 +35,7 @@ export interface PredictOptions {
   batch?: number;
 }
 
-export class ThresholdError extends Error {
+export class ThresholdError extends GalspinError {
   override name = 'ThresholdError';
 }
 

@@ -18,6 +18,7 @@
  * (nothing can be demoted), demo or not, and a later challenger must beat it by rule 3.
  */
 
+import { GalspinError } from '../errors.ts';
 import { type InputKind, inputKindFrom } from '../maps/model-input.ts';
 import { TABLE1_CONFIG } from './network.ts';
 
@@ -33,7 +34,7 @@ export const PROMOTION_ALPHA = 0.05;
 /** The Table 1 architecture fields a non-demo model must match (learning rate and seed may vary). */
 const TABLE1_FIELDS = ['inputSize', 'convFilters', 'kernelSize', 'denseUnits', 'dropout', 'l2'] as const;
 
-export class PromotionError extends Error {
+export class PromotionError extends GalspinError {
   override name = 'PromotionError';
 }
 

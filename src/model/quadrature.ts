@@ -5,6 +5,7 @@
  * Every rule returns nodes α ∈ [0, 1] and weights w with Σ w = 1, so that
  * ∫₀¹ f(α) dα ≈ Σₖ wₖ f(αₖ).
  */
+import { GalspinError } from '../errors.ts';
 
 export type QuadratureRule = 'riemann' | 'trapezoid' | 'gauss-legendre';
 
@@ -20,7 +21,7 @@ export interface Quadrature {
   weights: Float64Array;
 }
 
-export class QuadratureError extends Error {
+export class QuadratureError extends GalspinError {
   override name = 'QuadratureError';
 }
 

@@ -3,6 +3,8 @@
  * before any augmentation — so no rotated copy of a test galaxy is ever trained on (the flaw of the
  * paper's protocol, Chegeni et al. 2025, where augmentation precedes the split).
  */
+
+import { GalspinError } from '../errors.ts';
 import { mulberry32, type Rng } from '../maps/random.ts';
 
 export interface SplitFractions {
@@ -24,7 +26,7 @@ export interface Split {
   test: number[];
 }
 
-export class SplitError extends Error {
+export class SplitError extends GalspinError {
   override name = 'SplitError';
 }
 

@@ -11,6 +11,7 @@
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
+import { GalspinError } from '../errors.ts';
 import { type InputKind, inputKindFrom } from '../maps/model-input.ts';
 
 export interface ModelArtifacts {
@@ -29,7 +30,7 @@ export interface ModelStore {
   list(): Promise<string[]>;
 }
 
-export class ModelStoreError extends Error {
+export class ModelStoreError extends GalspinError {
   override name = 'ModelStoreError';
 }
 

@@ -15,6 +15,7 @@
  *   galaxy land on both sides, so its figures are inflated; it exists to reproduce them.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { GalspinError } from '../errors.ts';
 import { deriveSeed, mulberry32 } from '../maps/random.ts';
 import { augmentedEpoch, augmentMap, balancingOversample, PAPER_AUGMENTATION } from './augment.ts';
 import { BestCheckpoint, EarlyStopping, type EpochRecord, ReduceLrOnPlateau } from './callbacks.ts';
@@ -82,7 +83,7 @@ export interface TrainResult {
 /** Optimiser steps before early stopping may end training (see the epoch loop). */
 export const MIN_STEPS_BEFORE_EARLY_STOP = 300;
 
-export class TrainingError extends Error {
+export class TrainingError extends GalspinError {
   override name = 'TrainingError';
 }
 

@@ -15,6 +15,7 @@
  * never read here. The wall-clock budget is checked before each trial starts.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { GalspinError } from '../errors.ts';
 import { mulberry32 } from '../maps/random.ts';
 import type { LabeledMaps } from './data.ts';
 import type { ModelConfig } from './network.ts';
@@ -96,7 +97,7 @@ export interface TunerResult {
   seconds: number;
 }
 
-export class TunerError extends Error {
+export class TunerError extends GalspinError {
   override name = 'TunerError';
 }
 

@@ -22,6 +22,7 @@
  * uses the same seeds and masks).
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { GalspinError } from '../errors.ts';
 import { forwardLogit, inputShapeOf, stackInputs, type Tf } from './attribution-forward.ts';
 import { sigmoid } from './calibration.ts';
 
@@ -84,7 +85,7 @@ export interface UncertaintyOptions {
   temperature?: number;
 }
 
-export class UncertaintyError extends Error {
+export class UncertaintyError extends GalspinError {
   override name = 'UncertaintyError';
 }
 

@@ -8,9 +8,10 @@
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
+import { GalspinError } from '../errors.ts';
 
 /** A deployment cannot be named: says which settings are missing and where they may come from. */
-export class AwsTargetError extends Error {
+export class AwsTargetError extends GalspinError {
   override name = 'AwsTargetError';
 }
 

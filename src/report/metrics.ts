@@ -5,6 +5,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import { z } from 'zod';
+import { GalspinError } from '../errors.ts';
 
 const num = z.number();
 const ConfusionSchema = z.object({ tp: num, fp: num, tn: num, fn: num });
@@ -93,7 +94,7 @@ export type Metrics = z.infer<typeof MetricsSchema>;
 /** The paper's headline test figures (Chegeni et al. 2025, Sect. 3). */
 export const PAPER_METRICS = { accuracy: 0.91, precision: 0.95, auc: 0.95 } as const;
 
-export class MetricsError extends Error {
+export class MetricsError extends GalspinError {
   override name = 'MetricsError';
 }
 

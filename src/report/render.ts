@@ -7,6 +7,7 @@ import { fileURLToPath } from 'node:url';
 import { Resvg } from '@resvg/resvg-js';
 import * as vega from 'vega';
 import { compile, type TopLevelSpec } from 'vega-lite';
+import { GalspinError } from '../errors.ts';
 
 export const FONT_FAMILY = 'DejaVu Sans';
 export const FONT_FILES = ['DejaVuSans.ttf', 'DejaVuSans-Bold.ttf'].map((f) =>
@@ -30,7 +31,7 @@ export interface Figure {
   cssHeight: number;
 }
 
-export class FigureError extends Error {
+export class FigureError extends GalspinError {
   override name = 'FigureError';
 }
 

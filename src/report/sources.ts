@@ -15,6 +15,7 @@ import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { CsvError, parseCsvTable } from '../catalog/csv.ts';
 import { LIMITS } from '../config/index.ts';
+import { PermanentInputError } from '../errors.ts';
 import { parseNpy } from '../formats/npy.ts';
 import type { InputKind } from '../maps/model-input.ts';
 
@@ -35,7 +36,7 @@ export interface ReportRow {
   reason?: string;
 }
 
-export class ReportInputError extends Error {
+export class ReportInputError extends PermanentInputError {
   override name = 'ReportInputError';
 }
 

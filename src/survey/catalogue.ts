@@ -1,6 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
 import { CsvError, type CsvRecord, formatCsv, parseCsvRecords } from '../catalog/csv.ts';
 import { LIMITS } from '../config/index.ts';
+import { PermanentInputError } from '../errors.ts';
 
 /** Columns every catalogue.csv has, in order (older catalogues stop here). */
 export const CATALOGUE_BASE_COLUMNS = [
@@ -71,7 +72,7 @@ export interface CatalogueRow {
   nuisance?: CatalogueNuisance;
 }
 
-export class CatalogueError extends Error {
+export class CatalogueError extends PermanentInputError {
   override name = 'CatalogueError';
 }
 

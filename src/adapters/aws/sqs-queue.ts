@@ -14,9 +14,10 @@ import {
   type SQSClient,
 } from '@aws-sdk/client-sqs';
 import { LIMITS } from '../../config/index.ts';
+import { GalspinError } from '../../errors.ts';
 import type { DeadLetter, QueueMessage, ReceiveOptions, WorkQueue } from '../../ports.ts';
 
-export class SqsQueueError extends Error {
+export class SqsQueueError extends GalspinError {
   override name = 'SqsQueueError';
 }
 

@@ -5,6 +5,7 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { mkdir, open, readdir, rename, rm, stat, writeFile } from 'node:fs/promises';
 import { dirname, join, relative, sep } from 'node:path';
+import { PermanentInputError } from '../../errors.ts';
 import {
   type BlobInfo,
   BlobNotFoundError,
@@ -16,7 +17,7 @@ import {
 /** Temp files live beside their target and are never listed. */
 const TEMP_PREFIX = '.galspin-tmp-';
 
-export class BlobKeyError extends Error {
+export class BlobKeyError extends PermanentInputError {
   override name = 'BlobKeyError';
 }
 

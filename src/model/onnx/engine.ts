@@ -11,6 +11,7 @@
 import { availableParallelism } from 'node:os';
 import type * as tfjs from '@tensorflow/tfjs';
 import type { InferenceSession, Tensor as OrtTensor } from 'onnxruntime-node';
+import { GalspinError } from '../../errors.ts';
 import type { GradientSource } from '../ig.ts';
 import { mapSeed } from '../uncertainty.ts';
 import { type ExportedChain, exportOnnx } from './export.ts';
@@ -18,7 +19,7 @@ import { headLogits } from './head.ts';
 
 type Ort = typeof import('onnxruntime-node');
 
-export class OnnxEngineError extends Error {
+export class OnnxEngineError extends GalspinError {
   override name = 'OnnxEngineError';
 }
 

@@ -18,10 +18,11 @@
  * once and Dense kernels after Flatten are permuted to NCHW order.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { GalspinError } from '../../errors.ts';
 import { chainOf, inputShapeOf } from '../attribution-forward.ts';
 import { OnnxGraph } from './graph.ts';
 
-export class OnnxExportError extends Error {
+export class OnnxExportError extends GalspinError {
   override name = 'OnnxExportError';
 }
 

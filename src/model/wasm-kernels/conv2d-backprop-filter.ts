@@ -10,6 +10,7 @@
  * inside wasm memory.
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import { GalspinError } from '../../errors.ts';
 
 type TensorInfo = tfjs.TensorInfo;
 interface KernelBackend {
@@ -17,7 +18,7 @@ interface KernelBackend {
 }
 
 /** The filter gradient asks for something this construction does not cover. */
-export class UnsupportedConvGradError extends Error {
+export class UnsupportedConvGradError extends GalspinError {
   override name = 'UnsupportedConvGradError';
 }
 

@@ -5,6 +5,8 @@
  * missing; integers as `1B`/`1I`/`1J`/`1K` with TNULLn for missing; bool as `1L` ('T'/'F', 0 =
  * undefined). src/fits writes images only, so the catalogue writer lives here.
  */
+
+import { GalspinError } from '../../errors.ts';
 import { type Column, type ColumnType, isMissing, type Table } from './table.ts';
 
 const BLOCK = 2880;
@@ -20,7 +22,7 @@ const FORMS: Record<Exclude<ColumnType, 'string'>, { tform: string; width: numbe
   float64: { tform: '1D', width: 8 },
 };
 
-export class BintableError extends Error {
+export class BintableError extends GalspinError {
   override name = 'BintableError';
 }
 
