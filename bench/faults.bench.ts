@@ -21,7 +21,7 @@ import { embeddedPorts } from '../src/pipeline/deps-local.ts';
 import { processIngestBody } from '../src/pipeline/preprocess.ts';
 import { syntheticUpload } from '../src/pipeline/synthetic.ts';
 import { runFitsFuzz } from './faults/fits-fuzz.ts';
-import { auditHome, CRASH_POINTS, runGalspin, writeKillSurvey } from './faults/kill-resume.ts';
+import { auditHome, CRASH_POINTS, runArgs, runGalspin, writeKillSurvey } from './faults/kill-resume.ts';
 
 const { values } = parseArgs({
   options: {
@@ -126,22 +126,7 @@ try {
 
 /** SIGKILLs the `galspin run` parent process after `seconds`, as something outside galspin would. */
 async function killFromOutside(dir: string, home: string, seconds: number): Promise<void> {
-  const child = spawn(
-    process.execPath,
-    [
-      join(import.meta.dirname, '../bin/galspin.mjs'),
-      'run',
-      dir,
-      '--home',
-      home,
-      '--no-report',
-      '--mc-passes',
-      '2',
-      '--ig-steps',
-      '4',
-    ],
-    { stdio: 'ignore' },
-  );
+  const child = spawn(process.execPath, runArgs(dir, home), { stdio: 'ignore' });
   const timer = setTimeout(() => child.kill('SIGKILL'), seconds * 1000);
   await new Promise((r) => child.once('exit', r));
   clearTimeout(timer);

@@ -39,28 +39,34 @@ export interface RunOutcome {
   stderr: string;
 }
 
+/** The node arguments of `galspin run DIR --home HOME` with the probes' small IG/MC settings. */
+export function runArgs(dir: string, home: string): string[] {
+  return [
+    join(ROOT, 'bin/galspin.mjs'),
+    'run',
+    dir,
+    '--home',
+    home,
+    '--no-report',
+    '--mc-passes',
+    '2',
+    '--ig-steps',
+    '4',
+  ];
+}
+
 /** `galspin run DIR --home HOME` in its own process, small IG/MC settings, optionally with a crash point. */
 export function runGalspin(dir: string, home: string, crashAt?: string): RunOutcome {
   const t0 = performance.now();
   const env = { ...process.env };
   if (crashAt) env.GALSPIN_CRASH_AT = crashAt;
   else delete env.GALSPIN_CRASH_AT;
-  const r = spawnSync(
-    process.execPath,
-    [
-      join(ROOT, 'bin/galspin.mjs'),
-      'run',
-      dir,
-      '--home',
-      home,
-      '--no-report',
-      '--mc-passes',
-      '2',
-      '--ig-steps',
-      '4',
-    ],
-    { cwd: ROOT, env, encoding: 'utf8', timeout: 300_000 },
-  );
+  const r = spawnSync(process.execPath, runArgs(dir, home), {
+    cwd: ROOT,
+    env,
+    encoding: 'utf8',
+    timeout: 300_000,
+  });
   return { code: r.status, signal: r.signal, seconds: (performance.now() - t0) / 1000, stderr: r.stderr };
 }
 
