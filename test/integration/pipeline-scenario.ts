@@ -90,7 +90,7 @@ export async function assertOneRowPerInput(
 ): Promise<void> {
   for (const input of inputs) {
     const row = await ports.index.getSource(input.key);
-    expect(row?.status, input.key).toBe(input.expect);
+    expect(row?.status, `${input.key}: ${row?.reason ?? ''}`).toBe(input.expect);
     if (input.expect === 'REJECTED') {
       expect(row?.reason, input.key).toMatch(/\S/);
       expect(row?.reason).not.toContain('\n');
