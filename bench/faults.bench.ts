@@ -16,10 +16,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { embeddedPorts } from '../src/app/embedded-ports.ts';
+import { syntheticUpload } from '../src/app/synthetic-uploads.ts';
 import { s3CreatedEvent } from '../src/config/index.ts';
-import { embeddedPorts } from '../src/pipeline/deps-local.ts';
-import { processIngestBody } from '../src/pipeline/preprocess.ts';
-import { syntheticUpload } from '../src/pipeline/synthetic.ts';
+import { processIngestBody } from '../src/pipeline/ingest-event.ts';
 import { runFitsFuzz } from './faults/fits-fuzz.ts';
 import { auditHome, CRASH_POINTS, runArgs, runGalspin, writeKillSurvey } from './faults/kill-resume.ts';
 

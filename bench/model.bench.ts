@@ -24,7 +24,7 @@
  * `tensorflow` trains with galspin's native kernels (native-training.ts: ReluGrad, FusedBatchNormV3,
  * oneDNN max-pool gradient, ResourceApplyAdam); `tensorflow+tfjs-kernels` is the same backend with
  * them off (GALSPIN_NATIVE_KERNELS=off), i.e. tfjs's own composite ops.
- * `onnx` is galspin's CPU serving engine (src/model/onnx): the same weights exported to ONNX and run
+ * `onnx` is galspin's CPU serving engine (src/model/serve/onnx): the same weights exported to ONNX and run
  * on ONNX Runtime, with IG through its hand-written input-gradient graph. It serves; it does not train.
  */
 import { spawn } from 'node:child_process';
@@ -37,9 +37,9 @@ import {
   integratedGradientsWith,
   medianCompletenessGap,
   tfjsGradientSource,
-} from '../src/model/ig.ts';
-import { buildModel, compileModel } from '../src/model/network.ts';
-import type { QuadratureRule } from '../src/model/quadrature.ts';
+} from '../src/model/explain/ig.ts';
+import type { QuadratureRule } from '../src/model/explain/quadrature.ts';
+import { buildModel, compileModel } from '../src/model/train/network.ts';
 
 type BackendName = 'tensorflow' | 'wasm' | 'cpu';
 /**
@@ -223,7 +223,7 @@ async function measureIg(
 /** The ONNX Runtime engine on the same model and work as the tfjs children (no training). */
 async function measureOnnx(sizes: Sizes): Promise<ChildResult> {
   const { initBackend } = await import('../src/model/backend.ts');
-  const { OnnxEngine } = await import('../src/model/onnx/engine.ts');
+  const { OnnxEngine } = await import('../src/model/serve/onnx/engine.ts');
   // A serving process never trains, and tfjs-node's thread pools stay busy for a while after a fit
   // in the same process (they cost ONNX Runtime ~10 % here), so the weights are built on the pure-JS
   // backend and not trained. Fresh weights have zero biases and identity BatchNormalization, which
@@ -345,8 +345,8 @@ const LIMITS_NOTE = `What limits each figure (same 2-core AVX-512 machine, 2026-
  */
 async function igSweep(backendPref: string): Promise<void> {
   const { initBackend } = await import('../src/model/backend.ts');
-  const { syntheticDataset } = await import('../src/model/synthetic-maps.ts');
-  const { trainClassifier } = await import('../src/model/train.ts');
+  const { syntheticDataset } = await import('../test/support/synthetic-maps.ts');
+  const { trainClassifier } = await import('../src/model/train/train.ts');
   const { tf, name } = await initBackend(backendPref, { log: () => {} });
   const data = syntheticDataset(400, 11, 0.3);
   const t0 = now();

@@ -14,18 +14,18 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
+import { embeddedPorts } from '../src/app/embedded-ports.ts';
+import { syntheticUpload } from '../src/app/synthetic-uploads.ts';
 import { s3CreatedEvent } from '../src/config/index.ts';
 import { initBackend } from '../src/model/backend.ts';
-import { buildModel } from '../src/model/network.ts';
-import { SERVING_ENGINES, type ServingEngineChoice } from '../src/model/onnx/serving.ts';
-import { embeddedPorts } from '../src/pipeline/deps-local.ts';
-import { BlobModelRepository } from '../src/pipeline/model-repo.ts';
-import type { PipelinePorts } from '../src/pipeline/ports-types.ts';
-import { processIngestBody } from '../src/pipeline/preprocess.ts';
-import { syntheticUpload } from '../src/pipeline/synthetic.ts';
+import { SERVING_ENGINES, type ServingEngineChoice } from '../src/model/serve/onnx/serving.ts';
+import { buildModel } from '../src/model/train/network.ts';
+import { processIngestBody } from '../src/pipeline/ingest-event.ts';
+import { BlobModelRepository } from '../src/pipeline/model-repository.ts';
 import { RepositoryClassifierSource } from '../src/pipeline/tf-classifier.ts';
 import { runWorker } from '../src/pipeline/worker.ts';
-import type { BlobStore } from '../src/ports.ts';
+import type { PipelinePorts } from '../src/ports/pipeline-ports.ts';
+import type { BlobStore } from '../src/ports/storage.ts';
 
 const { values } = parseArgs({
   options: {
@@ -148,9 +148,9 @@ if (values.moto) {
   const { startMotoForSuite } = await import('../test/support/moto.ts');
   const { stop } = await startMotoForSuite({ provision: 'bench' });
   try {
-    const { awsPortsFromEnv } = await import('../src/pipeline/cli-support.ts');
+    const { awsPortsFromEnv } = await import('../src/app/cli-ports.ts');
     const { handler } = await import('../lambdas/preprocess.ts');
-    const { drainThroughHandler } = await import('../src/pipeline/bridge.ts');
+    const { drainThroughHandler } = await import('../src/app/bridge.ts');
     process.env.POWERTOOLS_LOG_LEVEL = 'WARN';
     for (const n of sizes) {
       const ports = await awsPortsFromEnv();

@@ -4,11 +4,11 @@
  * takes effect without a restart. SIGTERM (ECS stop, scale-in) finishes the batch in hand, then exits.
  */
 import { closeSync, openSync, utimesSync } from 'node:fs';
+import { awsPorts } from '../src/app/aws-ports.ts';
+import { jsonLogger } from '../src/app/logger.ts';
 import { DEFAULT_THRESHOLDS, parseEnv, WorkerEnv } from '../src/config/index.ts';
 import { initBackend } from '../src/model/backend.ts';
-import { awsPorts } from '../src/pipeline/deps.ts';
-import { jsonLogger } from '../src/pipeline/logger.ts';
-import { BlobModelRepository } from '../src/pipeline/model-repo.ts';
+import { BlobModelRepository } from '../src/pipeline/model-repository.ts';
 import { RepositoryClassifierSource } from '../src/pipeline/tf-classifier.ts';
 import { runWorker } from '../src/pipeline/worker.ts';
 

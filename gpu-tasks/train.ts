@@ -4,11 +4,12 @@
  * training → promote only if better than the champion on the same test split → optionally
  * re-enqueue every map for the new champion.
  */
+
+import { awsPorts } from '../src/app/aws-ports.ts';
+import { DEMO_TRAIN } from '../src/app/local-run.ts';
+import { jsonLogger } from '../src/app/logger.ts';
 import { parseEnv, TrainEnv } from '../src/config/index.ts';
 import { initBackend } from '../src/model/backend.ts';
-import { awsPorts } from '../src/pipeline/deps.ts';
-import { DEMO_TRAIN } from '../src/pipeline/local-run.ts';
-import { jsonLogger } from '../src/pipeline/logger.ts';
 import { retrain, retrainDeps } from '../src/pipeline/retrain.ts';
 
 const env = parseEnv(TrainEnv);

@@ -1,16 +1,16 @@
 /**
  * Preprocess Lambda: S3 ObjectCreated → ingest queue → this handler (SQS event source with
  * ReportBatchItemFailures). A thin shell: validate the environment once, create the clients once,
- * hand each record to src/pipeline/preprocess.ts, and report failed records so only they retry.
- * Bundled without TensorFlow (lambdas/measure-bundle.ts checks size and init time).
+ * hand each record to src/pipeline/ingest-event.ts, and report failed records so only they retry.
+ * Bundled without TensorFlow (scripts/measure-bundle.ts checks size and init time).
  */
 import { BatchProcessor, EventType, processPartialResponse } from '@aws-lambda-powertools/batch';
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { Context, SQSBatchResponse, SQSEvent, SQSRecord } from 'aws-lambda';
+import { awsPorts } from '../src/app/aws-ports.ts';
 import { PreprocessEnv, parseEnv } from '../src/config/index.ts';
-import { awsPorts } from '../src/pipeline/deps.ts';
 import type { IngestDeps } from '../src/pipeline/ingest.ts';
-import { processIngestBody } from '../src/pipeline/preprocess.ts';
+import { processIngestBody } from '../src/pipeline/ingest-event.ts';
 
 const logger = new Logger({ serviceName: 'galspin-preprocess' });
 const processor = new BatchProcessor(EventType.SQS);

@@ -4,8 +4,8 @@
  */
 import { Logger } from '@aws-lambda-powertools/logger';
 import type { APIGatewayProxyEventV2, APIGatewayProxyStructuredResultV2 } from 'aws-lambda';
+import { awsPorts } from '../src/app/aws-ports.ts';
 import { parseEnv, QueryEnv } from '../src/config/index.ts';
-import { awsPorts } from '../src/pipeline/deps.ts';
 import { handleQueryRequest } from '../src/pipeline/query-http.ts';
 
 const logger = new Logger({ serviceName: 'galspin-query' });

@@ -1,7 +1,7 @@
 /**
  * Attaches report assets (src/formats/report-assets.ts) to an existing model folder, so that
  * `galspin report --model DIR` draws every figure from the folder alone. New models get them at the
- * end of training (src/model/train-run.ts); this script is for folders that predate that.
+ * end of training (src/model/train/train-run.ts); this script is for folders that predate that.
  *
  *   npx tsx scripts/attach-report-assets.ts models/<version> [--survey DIR] [--verify-hash]
  *       [--family analytic --n 2000 --seed 1]   # regenerate the training survey when DIR is absent
@@ -18,9 +18,9 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/model/backend.ts';
-import { loadSurvey } from '../src/model/data.ts';
-import { attachReportAssets } from '../src/model/report-assets.ts';
 import { artifactsToModel, modelInputKind, readModelDir } from '../src/model/store.ts';
+import { loadSurvey } from '../src/model/train/labelled-survey.ts';
+import { attachReportAssets } from '../src/model/train/report-assets.ts';
 import type { GeneratorFamily } from '../src/survey/family.ts';
 import { generateSurvey } from '../src/survey/generate.ts';
 

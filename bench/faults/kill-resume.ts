@@ -8,10 +8,10 @@
 import { spawnSync } from 'node:child_process';
 import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { embeddedPorts } from '../../src/app/embedded-ports.ts';
+import { syntheticUpload } from '../../src/app/synthetic-uploads.ts';
 import type { ResultStatus } from '../../src/config/index.ts';
 import type { CrashPointName } from '../../src/pipeline/crash-point.ts';
-import { embeddedPorts } from '../../src/pipeline/deps-local.ts';
-import { syntheticUpload } from '../../src/pipeline/synthetic.ts';
 
 const ROOT = join(import.meta.dirname, '../..');
 export const CRASH_POINTS: CrashPointName[] = ['upload', 'ingest', 'classify', 'write'];

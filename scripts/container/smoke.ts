@@ -131,11 +131,11 @@ async function main(): Promise<void> {
   });
   // Imported once the environment points at moto: the SDK clients are built at first use.
   const { provisionLocal } = await import('../../src/adapters/aws/provision.ts');
-  const { awsPortsFromEnv } = await import('../../src/pipeline/cli-support.ts');
-  const { pushChampion } = await import('../../src/pipeline/push-champion.ts');
-  const { BlobModelRepository } = await import('../../src/pipeline/model-repo.ts');
-  const { drainThroughHandler } = await import('../../src/pipeline/bridge.ts');
-  const { syntheticUpload } = await import('../../src/pipeline/synthetic.ts');
+  const { awsPortsFromEnv } = await import('../../src/app/cli-ports.ts');
+  const { pushChampion } = await import('../../src/app/push-champion.ts');
+  const { BlobModelRepository } = await import('../../src/pipeline/model-repository.ts');
+  const { drainThroughHandler } = await import('../../src/app/bridge.ts');
+  const { syntheticUpload } = await import('../../src/app/synthetic-uploads.ts');
   const { handler } = await import('../../lambdas/preprocess.ts');
 
   const provisioned = await provisionLocal({ environment: 'smoke' });

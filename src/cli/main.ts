@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { Command, CommanderError, Help, Option } from 'commander';
+import { isLogFormat, LOG_FORMATS } from '../app/logger.ts';
 import { fitsDefaults } from '../fits/read.ts';
 import { setDefaultBackendLog } from '../model/backend.ts';
-import { isLogFormat, LOG_FORMATS } from '../pipeline/logger.ts';
 import { COMMANDS, commandEntry } from './command-index.ts';
 import { exitCodeFor, formatCliError, UsageError } from './errors.ts';
 import { adoptParentStderr, dieWithParent, runWithQuietNative } from './quiet-native.ts';

@@ -3,10 +3,11 @@
  * JSON lines on stdout, or a file whose extension picks CSV, ECSV or FITS. One function, so predict,
  * explain, moran and query print the same column names the same way.
  */
-import { renderTable, tableFormatOf } from '../catalog/io.ts';
-import { toCsv, toTextTable } from '../pipeline/export/csv.ts';
-import { toEcsv } from '../pipeline/export/ecsv.ts';
-import { type CellValue, isMissing, type Table } from '../pipeline/export/table.ts';
+
+import { toCsv, toTextTable } from '../formats/table/csv-write.ts';
+import { toEcsv } from '../formats/table/ecsv-write.ts';
+import { renderTable, tableFormatOf } from '../formats/table/io.ts';
+import { type CellValue, isMissing, type Table } from '../formats/table/table.ts';
 import { UsageError } from './errors.ts';
 
 export type StdoutFormat = 'table' | 'csv' | 'ecsv' | 'json' | 'jsonl';

@@ -60,7 +60,7 @@ export const WorkerEnv = PipelineEnv.pick(CLASSIFY_SIDE).extend({
   GALSPIN_BATCH_MS: intFromEnv(2000, 0, 60_000),
   /** Integrated-Gradients steps. */
   GALSPIN_IG_STEPS: intFromEnv(32, 1, 1024),
-  /** MC-dropout passes for the uncertainty: DEFAULT_MC_PASSES (src/model/uncertainty.ts), as everywhere. */
+  /** MC-dropout passes for the uncertainty: DEFAULT_MC_PASSES (src/model/serve/uncertainty.ts), as everywhere. */
   GALSPIN_MC_PASSES: intFromEnv(30, 1, 1000),
   GALSPIN_BACKEND: backendChoice,
   /** Who serves inference, MC dropout and IG: ONNX Runtime on the CPU, or TensorFlow.js. */
@@ -80,7 +80,7 @@ export const TrainEnv = PipelineEnv.pick(CLASSIFY_SIDE).extend({
   GALSPIN_SPLIT_SEED: intFromEnv(1, 0, 2 ** 31 - 1),
   GALSPIN_RECLASSIFY: z.enum(['0', '1']).default('0'),
   GALSPIN_BACKEND: backendChoice,
-  /** libtensorflow's fused training kernels on tfjs-node (src/model/native-training.ts). */
+  /** libtensorflow's fused training kernels on tfjs-node (src/model/train/native-training.ts). */
   GALSPIN_NATIVE_KERNELS: z.enum(['on', 'off']).default('on'),
 });
 export type TrainEnv = z.infer<typeof TrainEnv>;

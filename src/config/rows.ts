@@ -63,7 +63,7 @@ export const ClassifiedResult = z.object({
   inputKind: z.enum(['velocity', 'velocity+dispersion']).optional(),
   /** Why this galaxy was classified by another model than the champion, e.g. no dispersion map. */
   note: z.string().max(1000).optional(),
-  /** The map is unlike the training data (src/model/ood.ts): its class is `uncertain`. */
+  /** The map is unlike the training data (src/model/serve/ood.ts): its class is `uncertain`. */
   outOfDistribution: z.boolean().optional(),
   /** Mahalanobis distance of the map's input features from the training maps, and the threshold. */
   oodDistance: z.number().optional(),

@@ -7,7 +7,7 @@
  */
 import type { FitsFile, FitsHeader, FitsValue, Hdu } from '../fits/index.ts';
 import { pixelScaleArcsec } from '../maps/load.ts';
-import { TARGET_PIXEL_SCALE_ARCSEC } from '../maps/preprocess.ts';
+import { TARGET_PIXEL_SCALE_ARCSEC } from '../maps/network-grid.ts';
 
 export type HeaderCards = Record<string, { value: FitsValue; comment?: string }>;
 
@@ -54,7 +54,7 @@ export function celestialHdu(fits: FitsFile): Hdu | undefined {
 /**
  * WCS cards for the centred `size`×`size` crop of `header`'s `width`×`height` map, resampled to
  * `targetScale` arcsec per spaxel when the map's own scale differs by more than 1 % (as
- * src/maps/preprocess.ts does). Empty when the header has no celestial WCS.
+ * src/maps/network-grid.ts does). Empty when the header has no celestial WCS.
  */
 export function croppedWcs(
   header: FitsHeader,

@@ -1,7 +1,7 @@
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { measureSpinEllipticity, type SpinEllipticity } from './classical.ts';
-import { measureKinematics } from './lambdaR.ts';
+import { measureKinematics } from './lambda-r.ts';
 import { loadKinematicMap } from './load.ts';
 import { ellipseFromMoments, halfLightRadius } from './photometry.ts';
 import { mulberry32 } from './random.ts';

@@ -10,7 +10,7 @@
  */
 
 import type { Ellipse } from './geometry.ts';
-import { measureKinematics } from './lambdaR.ts';
+import { measureKinematics } from './lambda-r.ts';
 import { halfLightRadius, momentEllipse } from './photometry.ts';
 import { type CleanKinematics, cleanKinematics } from './quality.ts';
 import { classifyRotator, type RotatorRule } from './rules.ts';

@@ -14,7 +14,7 @@ export {
   type KinematicPlanes,
   lambdaR,
   measureKinematics,
-} from './lambdaR.ts';
+} from './lambda-r.ts';
 export {
   DEFAULT_PIXEL_SCALE_ARCSEC,
   loadKinematicMap,
@@ -27,8 +27,7 @@ export {
   type SamiProductName,
 } from './load.ts';
 export { type GridWeights, type MoranOptions, type MoranResult, moransI, twoSidedNormalP } from './moran.ts';
-export { type MapMoran, moranOfMap } from './moranOfMap.ts';
-export { ellipseFromMoments, halfLightRadius } from './photometry.ts';
+export { type MapMoran, moranOfMap } from './moran-of-map.ts';
 export {
   cropCentre,
   dedupByGalaxyId,
@@ -37,7 +36,8 @@ export {
   preprocessMap,
   resamplePlane,
   TARGET_PIXEL_SCALE_ARCSEC,
-} from './preprocess.ts';
+} from './network-grid.ts';
+export { ellipseFromMoments, halfLightRadius } from './photometry.ts';
 export {
   type CleanKinematics,
   cleanKinematics,

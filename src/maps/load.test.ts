@@ -4,9 +4,9 @@ import { describe, expect, it } from 'vitest';
 import { parseFits, readFitsFile, writeFits } from '../fits/index.ts';
 import { drawGalaxyParams } from '../survey/analytic/kinds.ts';
 import { simulateGalaxy } from '../survey/analytic/simulate.ts';
-import { encodeDispersionFile, encodeVelocityFile } from '../survey/samiFits.ts';
+import { encodeDispersionFile, encodeVelocityFile } from '../survey/sami-fits.ts';
 import { loadKinematicMap, loadKinematicMapFromFits, pairProductFiles, parseSamiFileName } from './load.ts';
-import { preprocessMap } from './preprocess.ts';
+import { preprocessMap } from './network-grid.ts';
 import { mulberry32 } from './random.ts';
 import { countValid, MapError } from './types.ts';
 

@@ -18,7 +18,7 @@
  *   Channels are interleaved (HWC): input[(r·size + c)·2 + 0] = V/S, … + 1 = σ/S.
  */
 
-import { MAP_SIZE, preprocessMap } from './preprocess.ts';
+import { MAP_SIZE, preprocessMap } from './network-grid.ts';
 import { type CleanKinematics, cleanKinematics } from './quality.ts';
 import { type KinematicMap, MapError } from './types.ts';
 

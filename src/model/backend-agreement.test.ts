@@ -1,6 +1,6 @@
 import { afterAll, describe, expect, it } from 'vitest';
 import { type BackendName, initBackend } from './backend.ts';
-import { buildModel, logitModel } from './network.ts';
+import { buildModel, logitModel } from './train/network.ts';
 
 /**
  * The same Table 1 model (weights copied as numbers) must give the same logits and the same

@@ -11,8 +11,8 @@ import type * as tfjs from '@tensorflow/tfjs';
 type Tfjs = typeof tfjs;
 
 import { GalspinError } from '../errors.ts';
-import { setNativeTraining } from './native-training.ts';
-import { registerWasmConv2DBackpropFilter } from './wasm-kernels/conv2d-backprop-filter.ts';
+import { setNativeTraining } from './train/native-training.ts';
+import { registerWasmConv2DBackpropFilter } from './train/wasm-kernels/conv2d-backprop-filter.ts';
 
 export type BackendName = 'tensorflow-gpu' | 'tensorflow' | 'wasm' | 'cpu';
 export type BackendPreference = BackendName | 'auto';

@@ -2,8 +2,8 @@ import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { syntheticDataset } from '../../test/support/synthetic-maps.ts';
 import { initBackend } from './backend.ts';
-import { buildModel } from './network.ts';
 import {
   artifactsToModel,
   FolderModelStore,
@@ -13,8 +13,8 @@ import {
   resolveModelDir,
   writeModelDir,
 } from './store.ts';
-import { syntheticDataset } from './synthetic-maps.ts';
-import { predictProbabilities } from './train.ts';
+import { buildModel } from './train/network.ts';
+import { predictProbabilities } from './train/train.ts';
 
 type Tf = Awaited<ReturnType<typeof initBackend>>['tf'];
 let tf: Tf;

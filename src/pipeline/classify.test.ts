@@ -1,13 +1,13 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { countingClassifier } from '../../test/support/counting-classifier.ts';
+import { MemoryBlobStore, MemoryIndex, MemoryQueue } from '../../test/support/memory-ports.ts';
+import { putStoredMap } from '../../test/support/stored-map.ts';
 import { readNpyFloat32 } from '../formats/npy.ts';
 import { initBackend } from '../model/backend.ts';
-import { buildModel } from '../model/network.ts';
-import { fitOod } from '../model/ood.ts';
-import { BlobModelRepository } from './model-repo.ts';
-import { MemoryBlobStore, MemoryIndex, MemoryQueue } from './testing/memory.ts';
-import { putStoredMap } from './testing/stored-map.ts';
+import { fitOod } from '../model/serve/ood.ts';
+import { buildModel } from '../model/train/network.ts';
+import { BlobModelRepository } from './model-repository.ts';
 import { RepositoryClassifierSource } from './tf-classifier.ts';
 import { runWorker } from './worker.ts';
 

@@ -4,20 +4,21 @@
  * one result row per (galaxy, model version) → source rows CLASSIFIED. The caller deletes the
  * messages only after this resolves, so a crash anywhere redelivers and the upserts absorb repeats.
  */
+
+import { type PipelineLogger, silentLogger } from '../app/logger.ts';
 import { type ClassifyMessage, parseClassifyMessage, type ResultRow } from '../config/index.ts';
 import { fateOf } from '../errors.ts';
 import { attributionPng } from '../formats/heatmap.ts';
+import { decodeStoredMap, inputOf, type StoredMap } from '../formats/map-codec.ts';
 import { writeNpyFloat32 } from '../formats/npy.ts';
-import { spaxelAttribution } from '../model/attribution.ts';
-import type { BlobStore, QueueMessage, ResultIndex } from '../ports.ts';
-import type { Classification, Classifier, ClassifierSource } from './classifier.ts';
+import { spaxelAttribution } from '../model/explain/attribution.ts';
+import type { Classification, Classifier, ClassifierSource } from '../ports/classifier.ts';
+import type { BlobStore, QueueMessage, ResultIndex } from '../ports/storage.ts';
 import { crashPoint } from './crash-point.ts';
 import { currentMap } from './current-map.ts';
 import { ModelNotFoundError, NoChampionError, oneLine } from './errors.ts';
 import { sameSourceFile } from './identity.ts';
 import { keys } from './keys.ts';
-import { type PipelineLogger, silentLogger } from './logger.ts';
-import { decodeStoredMap, inputOf, type StoredMap } from './map-codec.ts';
 
 export interface ClassifyDeps {
   blobs: BlobStore;

@@ -3,9 +3,10 @@
  * that ingest last accepted for it. Retraining reads maps through it, and the worker uses it to
  * tell a superseded classify message from a current one.
  */
-import type { BlobStore } from '../ports.ts';
+
+import { MapPointer } from '../formats/map-codec.ts';
+import type { BlobStore } from '../ports/storage.ts';
 import { keys } from './keys.ts';
-import { MapPointer } from './map-codec.ts';
 
 /** The pointer, or undefined when the galaxy has none (or only an unreadable one from an old home). */
 export async function currentMap(blobs: BlobStore, galaxyId: string): Promise<MapPointer | undefined> {

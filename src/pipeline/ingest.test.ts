@@ -1,11 +1,11 @@
 import { readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { MemoryBlobStore, MemoryIndex, MemoryQueue } from '../../test/support/memory-ports.ts';
+import { syntheticUpload } from '../app/synthetic-uploads.ts';
 import { parseClassifyMessage } from '../config/index.ts';
+import { decodeStoredMap } from '../formats/map-codec.ts';
 import { currentMap } from './current-map.ts';
 import { ingestObject, runIdForKey } from './ingest.ts';
-import { decodeStoredMap } from './map-codec.ts';
-import { syntheticUpload } from './synthetic.ts';
-import { MemoryBlobStore, MemoryIndex, MemoryQueue } from './testing/memory.ts';
 
 const FIXTURES = 'test/fixtures/fits';
 const SAMI_VELOCITY = '105420_stellar-velocity_default_two-moment.fits';

@@ -6,6 +6,8 @@
  * redelivered; on its last receive the row says it was dead-lettered, and `galspin redrive` brings it
  * back. Every step is idempotent, so a crash at any point is finished by the redelivery.
  */
+
+import { type PipelineLogger, silentLogger } from '../app/logger.ts';
 import {
   type ClassifyMessageInput,
   type IngestObject,
@@ -17,18 +19,17 @@ import {
 } from '../config/index.ts';
 import { fateOf, GalspinError, oneLine, PermanentInputError } from '../errors.ts';
 import { type FitsFile, parseFits } from '../fits/index.ts';
+import { decodeStoredMap, encodeStoredMap, type MapMeta, type MapPointer } from '../formats/map-codec.ts';
 import { type KinematicMap, loadKinematicMapFromFits, MapError, preprocessMap } from '../maps/index.ts';
 import { buildModelInput, type ModelInput } from '../maps/model-input.ts';
 import { type CleanKinematics, cleanKinematics } from '../maps/quality.ts';
-import type { BlobStore, ResultIndex, WorkQueue } from '../ports.ts';
+import { measureMapScience } from '../maps/science.ts';
+import type { BlobStore, ResultIndex, WorkQueue } from '../ports/storage.ts';
 import { crashPoint } from './crash-point.ts';
 import { currentMap } from './current-map.ts';
 import { RejectedInputError } from './errors.ts';
 import { headerGalaxyId, identifyObject, mapVersion, resolveGalaxyId, sameSourceFile } from './identity.ts';
 import { dispersionSibling, isFitsKey, keys, velocitySibling } from './keys.ts';
-import { type PipelineLogger, silentLogger } from './logger.ts';
-import { decodeStoredMap, encodeStoredMap, type MapMeta, type MapPointer } from './map-codec.ts';
-import { measureMapScience } from './science.ts';
 
 export interface IngestDeps {
   blobs: BlobStore;

@@ -8,10 +8,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { PipelinePorts } from '../app/aws-ports.ts';
+import { embeddedPorts } from '../app/embedded-ports.ts';
 import type { ResultRow, SourceRow } from '../config/index.ts';
-import type { PipelinePorts } from './deps.ts';
-import { embeddedPorts } from './deps-local.ts';
-import { CHAMPION_KEY } from './model-repo.ts';
+import { CHAMPION_KEY } from './model-repository.ts';
 import { type HttpRequest, type HttpResponse, handleQueryRequest } from './query-http.ts';
 
 const RUNS = 250;

@@ -15,11 +15,11 @@
  * row that no longer parses) escapes as an exception, which the Lambda shell turns into a 500.
  */
 import { z } from 'zod';
-import { MAX_CURSOR_CHARS } from '../adapters/cursor.ts';
-import { ReadLimitError } from '../adapters/page-limit.ts';
 import { ResultStatus, RotatorClass } from '../config/index.ts';
 import { oneLine } from '../errors.ts';
-import { type BlobStore, CursorError, PAGE_LIMIT, type ResultIndex } from '../ports.ts';
+import { MAX_CURSOR_CHARS } from '../ports/cursor.ts';
+import { ReadLimitError } from '../ports/page-limit.ts';
+import { type BlobStore, CursorError, PAGE_LIMIT, type ResultIndex } from '../ports/storage.ts';
 import { QueryError, type QuerySpec, renderQuery, runQuery } from './query.ts';
 
 export interface HttpRequest {

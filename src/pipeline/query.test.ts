@@ -2,8 +2,8 @@ import { mkdtempSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { embeddedPorts } from '../app/embedded-ports.ts';
 import type { ResultRow } from '../config/index.ts';
-import { embeddedPorts } from './deps-local.ts';
 import { renderQuery, runQuery } from './query.ts';
 import { handleQueryRequest, routeQuery } from './query-http.ts';
 

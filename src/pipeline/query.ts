@@ -5,12 +5,12 @@
  */
 import type { ResultRow, ResultStatus, RotatorClass, SourceRow } from '../config/index.ts';
 import { PermanentInputError } from '../errors.ts';
-import type { BlobStore, ResultIndex } from '../ports.ts';
-import { toCsv, toTextTable } from './export/csv.ts';
-import { toEcsv } from './export/ecsv.ts';
-import { toFitsBintable } from './export/fits-bintable.ts';
-import type { Column, Table } from './export/table.ts';
-import { BlobModelRepository } from './model-repo.ts';
+import { toCsv, toTextTable } from '../formats/table/csv-write.ts';
+import { toEcsv } from '../formats/table/ecsv-write.ts';
+import { toFitsBintable } from '../formats/table/fits-write.ts';
+import type { Column, Table } from '../formats/table/table.ts';
+import type { BlobStore, ResultIndex } from '../ports/storage.ts';
+import { BlobModelRepository } from './model-repository.ts';
 
 export type QuerySpec =
   | { kind: 'galaxy'; galaxyId: string }

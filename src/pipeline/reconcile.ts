@@ -11,7 +11,7 @@
  * - a QUEUED upload whose classify message was dead-lettered the same way gets a FAILED row too.
  */
 import { ingestObjects, LIMITS, PREFIX, parseClassifyMessage, s3CreatedEvent } from '../config/index.ts';
-import type { BlobStore, ResultIndex, WorkQueue } from '../ports.ts';
+import type { BlobStore, ResultIndex, WorkQueue } from '../ports/storage.ts';
 import { identifyObject } from './identity.ts';
 
 /** A queue that can list what it still holds (the SQLite queue). */

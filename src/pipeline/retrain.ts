@@ -17,31 +17,31 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { CsvError, parseCsvTable } from '../catalog/csv.ts';
+import { type PipelineLogger, silentLogger } from '../app/logger.ts';
 import { type ClassifyMessageInput, LIMITS, PREFIX } from '../config/index.ts';
+import { CsvError, parseCsvTable } from '../formats/csv.ts';
+import { decodeStoredMap, inputOf, MapPointer } from '../formats/map-codec.ts';
 import { DEFAULT_INPUT_KIND, type InputKind, inputKindFrom } from '../maps/model-input.ts';
 import { classifyRotator, isBorderline, type RotatorRule } from '../maps/rules.ts';
-import { inputShapeOf, logitsOf, stackInputs } from '../model/attribution-forward.ts';
 import type { Backend } from '../model/backend.ts';
-import { crossGeneratorBenchmark } from '../model/benchmark.ts';
-import { evaluateModel } from '../model/evaluate.ts';
+import { crossGeneratorBenchmark } from '../model/evaluate/benchmark.ts';
+import { evaluateModel } from '../model/evaluate/evaluate.ts';
 import {
   type Contender,
   decidePromotion,
   demoReasons,
   MIN_BENCHMARK_GALAXIES,
   type PromotionDecision,
-} from '../model/promotion.ts';
+} from '../model/evaluate/promotion.ts';
+import { inputShapeOf, logitsOf, stackInputs } from '../model/explain/attribution-forward.ts';
 import { readModelDir } from '../model/store.ts';
-import type { TrainOptions } from '../model/train.ts';
-import { trainAndSave } from '../model/train-run.ts';
-import type { BlobStore, ResultIndex, WorkQueue } from '../ports.ts';
+import type { TrainOptions } from '../model/train/train.ts';
+import { trainAndSave } from '../model/train/train-run.ts';
+import type { PipelinePorts } from '../ports/pipeline-ports.ts';
+import type { BlobStore, ResultIndex, WorkQueue } from '../ports/storage.ts';
 import { currentMap, isMapPointerKey } from './current-map.ts';
 import { RejectedInputError } from './errors.ts';
-import { type PipelineLogger, silentLogger } from './logger.ts';
-import { decodeStoredMap, inputOf, MapPointer } from './map-codec.ts';
-import { BlobModelRepository } from './model-repo.ts';
-import type { PipelinePorts } from './ports-types.ts';
+import { BlobModelRepository } from './model-repository.ts';
 
 export interface RetrainDeps {
   tf: typeof tfjs;
@@ -82,7 +82,7 @@ export function retrainDeps(
     index,
     classifyQueue,
     log,
-    // Both generator families, fixed seeds, rendered in memory (src/model/benchmark.ts).
+    // Both generator families, fixed seeds, rendered in memory (src/model/evaluate/benchmark.ts).
     benchmark: async () => crossGeneratorBenchmark(inputKind),
   };
 }

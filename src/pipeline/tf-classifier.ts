@@ -7,21 +7,21 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { type InputKind, inputKindOfChannels } from '../maps/model-input.ts';
-import { inputShapeOf, logitsOf, stackInputs } from '../model/attribution-forward.ts';
-import { sigmoid, temperatureOf } from '../model/calibration.ts';
-import { integratedGradients, integratedGradientsWith } from '../model/ig.ts';
-import { type OnnxEngine, openServingEngine, type ServingEngineChoice } from '../model/onnx/serving.ts';
-import { type OodModel, oodOf, oodVerdict } from '../model/ood.ts';
+import { sigmoid, temperatureOf } from '../model/evaluate/calibration.ts';
+import { inputShapeOf, logitsOf, stackInputs } from '../model/explain/attribution-forward.ts';
+import { integratedGradients, integratedGradientsWith } from '../model/explain/ig.ts';
+import { type OnnxEngine, openServingEngine, type ServingEngineChoice } from '../model/serve/onnx/serving.ts';
+import { type OodModel, oodOf, oodVerdict } from '../model/serve/ood.ts';
 import {
   DEFAULT_MC_PASSES,
   DEFAULT_MC_SEED,
   mcDropout,
   mcDropoutFromLogits,
   type UncertaintyEstimate,
-} from '../model/uncertainty.ts';
-import type { Classification, Classifier, ClassifierSource } from './classifier.ts';
-import { classOf } from './classifier.ts';
-import type { BlobModelRepository } from './model-repo.ts';
+} from '../model/serve/uncertainty.ts';
+import type { Classification, Classifier, ClassifierSource } from '../ports/classifier.ts';
+import { classOf } from '../ports/classifier.ts';
+import type { BlobModelRepository } from './model-repository.ts';
 
 export interface TfClassifierOptions {
   /** Integrated-Gradients quadrature nodes per map. */

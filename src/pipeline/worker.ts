@@ -3,11 +3,12 @@
  * most `batchMs` after the first one, classify the batch, delete what is done. Stopping (SIGTERM in
  * gpu-tasks/infer-worker.ts) finishes the batch in hand, then returns.
  */
+
+import { type PipelineLogger, silentLogger } from '../app/logger.ts';
 import { LIMITS, parseClassifyMessage, TIMEOUTS } from '../config/index.ts';
-import type { QueueMessage, WorkQueue } from '../ports.ts';
+import type { QueueMessage, WorkQueue } from '../ports/storage.ts';
 import { type ClassifyDeps, classifyBatch, recordFailure } from './classify.ts';
 import { oneLine } from './errors.ts';
-import { type PipelineLogger, silentLogger } from './logger.ts';
 
 export interface WorkerOptions {
   batchSize: number;

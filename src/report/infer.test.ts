@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { describe, expect, it } from 'vitest';
-import { buildModel } from '../model/network.ts';
+import { fixtureMap } from '../../test/support/report-fixtures.ts';
 import { modelToArtifacts, writeModelDir } from '../model/store.ts';
-import { fixtureMap } from './fixtures.ts';
+import { buildModel } from '../model/train/network.ts';
 import { inferOutputs } from './infer.ts';
 
 describe('inferOutputs', () => {

@@ -44,9 +44,9 @@ export async function inferOutputs(opts: InferOptions): Promise<InferredOutputs>
   ] = await Promise.all([
     import('../model/backend.ts'),
     import('../model/store.ts'),
-    import('../model/predict.ts'),
-    import('../model/ig.ts'),
-    import('../model/attribution.ts'),
+    import('../model/serve/predict.ts'),
+    import('../model/explain/ig.ts'),
+    import('../model/explain/attribution.ts'),
   ]);
   const backend = await initBackend(opts.backend ?? process.env.GALSPIN_BACKEND ?? 'auto');
   const tf = backend.tf;

@@ -36,7 +36,7 @@ describe('moranScatter', () => {
 describe('moranScatter vs src/maps moransI', () => {
   it('gives the same global I as the science module on fixture velocity maps', async () => {
     const { moransI } = await import('../maps/index.ts');
-    const { fixtureMap } = await import('./fixtures.ts');
+    const { fixtureMap } = await import('../../test/support/report-fixtures.ts');
     for (const id of ['100000', '105550']) {
       const v = fixtureMap(id);
       const valid = Uint8Array.from(v, (x) => (Number.isFinite(x) ? 1 : 0));

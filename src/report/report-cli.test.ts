@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Command } from 'commander';
 import { describe, expect, it, vi } from 'vitest';
+import { FIXTURE_DIR } from '../../test/support/report-fixtures.ts';
 import { register } from '../cli/commands/report.ts';
 import { main } from '../cli/main.ts';
-import { FIXTURE_DIR } from './fixtures.ts';
 
 describe('galspin report', () => {
   it('writes index.html and figures from the fixture model and results (exit 0)', async () => {

@@ -7,9 +7,9 @@ import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeF
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_DIR, FIXTURE_VERSION, fixtureMap, fixtureRows } from '../../test/support/report-fixtures.ts';
 import { SqliteResultIndex } from '../adapters/local/sqlite-result-index.ts';
-import { encodeStoredMap } from '../pipeline/map-codec.ts';
-import { FIXTURE_DIR, FIXTURE_VERSION, fixtureMap, fixtureRows } from './fixtures.ts';
+import { encodeStoredMap } from '../formats/map-codec.ts';
 import { writeReport } from './report.ts';
 
 describe('writeReport from an embedded pipeline home', () => {

@@ -2,7 +2,7 @@ import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_DIR } from './fixtures.ts';
+import { FIXTURE_DIR } from '../../test/support/report-fixtures.ts';
 import { MetricsError } from './metrics.ts';
 import { writeReport } from './report.ts';
 import { ReportInputError } from './sources.ts';

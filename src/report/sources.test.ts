@@ -2,8 +2,8 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { FIXTURE_DIR } from '../../test/support/report-fixtures.ts';
 import { writeNpy } from '../formats/npy.ts';
-import { FIXTURE_DIR } from './fixtures.ts';
 import {
   loadAttribution,
   loadVelocityMap,
@@ -154,7 +154,7 @@ describe('readResults on a GALSPIN_HOME folder', () => {
 
 describe('loadVelocityMap on a pipeline bucket', () => {
   it('decodes maps/<id>.bin (GSPM codec) with masked spaxels as NaN', async () => {
-    const { encodeStoredMap } = await import('../pipeline/map-codec.ts');
+    const { encodeStoredMap } = await import('../formats/map-codec.ts');
     const { mkdirSync } = await import('node:fs');
     const dir = mkdtempSync(join(tmpdir(), 'galspin-bucket-'));
     mkdirSync(join(dir, 'bucket', 'maps'), { recursive: true });

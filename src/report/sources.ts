@@ -13,9 +13,9 @@
 import { existsSync, statSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { join } from 'node:path';
-import { CsvError, parseCsvTable } from '../catalog/csv.ts';
 import { LIMITS } from '../config/index.ts';
 import { PermanentInputError } from '../errors.ts';
+import { CsvError, parseCsvTable } from '../formats/csv.ts';
 import { parseNpy } from '../formats/npy.ts';
 import type { InputKind } from '../maps/model-input.ts';
 
@@ -77,7 +77,7 @@ export function normaliseRow(o: Record<string, unknown>): ReportRow | undefined 
   };
 }
 
-/** CSV rows keyed by the header (the shared CSV library, src/catalog/csv.ts). */
+/** CSV rows keyed by the header (the shared CSV library, src/formats/csv.ts). */
 export function parseCsv(text: string, file = '<csv>'): Record<string, string>[] {
   try {
     return parseCsvTable(text, file).rows.map((r) => r.cells);
@@ -150,7 +150,7 @@ export async function readResults(fileOrDir: string): Promise<ReportRow[]> {
   if (statSync(fileOrDir).isDirectory()) {
     const found = RESULT_FILES.map((f) => join(fileOrDir, f)).find(existsSync);
     if (!found) {
-      // galspin.sqlite: queues + index of `galspin run` (src/pipeline/deps-local.ts); index.sqlite: index only.
+      // galspin.sqlite: queues + index of `galspin run` (src/app/embedded-ports.ts); index.sqlite: index only.
       const sqlite = ['galspin.sqlite', 'index.sqlite'].map((f) => join(fileOrDir, f)).find(existsSync);
       return sqlite ? readIndexRows(sqlite) : [];
     }
@@ -210,7 +210,7 @@ function squareFromNpy(bytes: Uint8Array, file: string): GalaxyMap {
 export async function loadVelocityMap(root: string, galaxyId: string): Promise<GalaxyMap | undefined> {
   const bin = join(root, 'maps', `${galaxyId}.bin`);
   if (existsSync(bin)) {
-    const { decodeStoredMap } = await import('../pipeline/map-codec.ts');
+    const { decodeStoredMap } = await import('../formats/map-codec.ts');
     const m = decodeStoredMap(new Uint8Array(await readFile(bin)), bin);
     const values = Float32Array.from(m.input, (v, i) => (m.valid[i] ? v : Number.NaN));
     return { width: m.meta.size, height: m.meta.size, values, valid: m.valid };

@@ -1,7 +1,7 @@
 import { readFile, stat } from 'node:fs/promises';
-import { CsvError, type CsvRecord, formatCsv, parseCsvRecords } from '../catalog/csv.ts';
 import { LIMITS } from '../config/index.ts';
 import { PermanentInputError } from '../errors.ts';
+import { CsvError, type CsvRecord, formatCsv, parseCsvRecords } from '../formats/csv.ts';
 
 /** Columns every catalogue.csv has, in order (older catalogues stop here). */
 export const CATALOGUE_BASE_COLUMNS = [
@@ -107,7 +107,7 @@ export function formatCatalogue(rows: readonly CatalogueRow[]): string {
 }
 
 /**
- * Splits CSV text into records of fields with the line each starts on (src/catalog/csv.ts: quoted
+ * Splits CSV text into records of fields with the line each starts on (src/formats/csv.ts: quoted
  * fields may hold commas, doubled quotes and line breaks; blank lines skipped).
  */
 export function parseCsv(text: string, file = '<catalogue>'): CsvRecord[] {

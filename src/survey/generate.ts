@@ -7,7 +7,7 @@ import { familyOf } from './families.ts';
 import type { Family, GeneratorFamily, MockGalaxy, Nuisance, Population } from './family.ts';
 import { type GalaxyMeasurement, LABEL_RULE, measureGalaxy } from './measure.ts';
 import { applySurveyDefects, drawNuisance, STRESS_DESCRIPTIONS, type StressPreset } from './nuisance.ts';
-import { encodeDispersionFile, encodeVelocityFile, samiFileNames } from './samiFits.ts';
+import { encodeDispersionFile, encodeVelocityFile, samiFileNames } from './sami-fits.ts';
 
 /** The paper's labeled sample (Chegeni et al. 2025): 1,112 galaxies, 980 fast, 132 slow, 854 unknown. */
 export const PAPER_SAMPLE = { labeled: 1112, fast: 980, slow: 132, unknown: 854 } as const;

@@ -59,4 +59,4 @@ export {
   STRESS_PRESETS,
   type StressPreset,
 } from './nuisance.ts';
-export { encodeDispersionFile, encodeVelocityFile, samiFileNames } from './samiFits.ts';
+export { encodeDispersionFile, encodeVelocityFile, samiFileNames } from './sami-fits.ts';

@@ -1,4 +1,4 @@
-import { type KinematicMeasures, measureKinematics } from '../maps/lambdaR.ts';
+import { type KinematicMeasures, measureKinematics } from '../maps/lambda-r.ts';
 import { classifyRotator, isBorderline, type RotatorRule } from '../maps/rules.ts';
 import type { MockGalaxy } from './family.ts';
 

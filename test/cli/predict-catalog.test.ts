@@ -7,10 +7,10 @@ import { copyFileSync, mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { astropyRead, hasAstropy } from '../../src/catalog/astropy-oracle.ts';
-import { formatCsv } from '../../src/catalog/csv.ts';
-import { readTable, writeTable } from '../../src/catalog/io.ts';
-import { ADDED_COLUMNS } from '../../src/catalog/predict-catalogue.ts';
+import { formatCsv } from '../../src/formats/csv.ts';
+import { readTable, writeTable } from '../../src/formats/table/io.ts';
+import { ADDED_COLUMNS } from '../../src/predict/catalogue.ts';
+import { astropyRead, hasAstropy } from '../support/astropy-oracle.ts';
 import { runGalspin } from '../support/run-cli.ts';
 
 const ROOT = join(import.meta.dirname, '../..');

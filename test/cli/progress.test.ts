@@ -7,8 +7,8 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readTable } from '../../src/catalog/io.ts';
-import { PLAIN_FIRST_S } from '../../src/model/progress.ts';
+import { PLAIN_FIRST_S } from '../../src/app/progress.ts';
+import { readTable } from '../../src/formats/table/io.ts';
 import { readCatalogue } from '../../src/survey/catalogue.ts';
 import { spawnGalspinAsync } from '../support/run-cli.ts';
 

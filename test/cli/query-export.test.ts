@@ -3,10 +3,10 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
-import { astropyRead, hasAstropy } from '../../src/catalog/astropy-oracle.ts';
-import { readTable } from '../../src/catalog/io.ts';
+import { embeddedPorts } from '../../src/app/embedded-ports.ts';
 import type { ResultRow } from '../../src/config/index.ts';
-import { embeddedPorts } from '../../src/pipeline/deps-local.ts';
+import { readTable } from '../../src/formats/table/io.ts';
+import { astropyRead, hasAstropy } from '../support/astropy-oracle.ts';
 import { runGalspin } from '../support/run-cli.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'galspin-query-export-'));

@@ -1,6 +1,11 @@
 /** The BlobStore contract, run against every adapter (embedded folder, S3 on moto). */
 import { describe, expect, it } from 'vitest';
-import { type BlobInfo, BlobNotFoundError, type BlobStore, BlobTooLargeError } from '../../src/ports.ts';
+import {
+  type BlobInfo,
+  BlobNotFoundError,
+  type BlobStore,
+  BlobTooLargeError,
+} from '../../src/ports/storage.ts';
 
 async function collect(it: AsyncIterable<BlobInfo>): Promise<BlobInfo[]> {
   const out: BlobInfo[] = [];

@@ -1,7 +1,7 @@
 /** The ResultIndex contract, run against the SQLite index and DynamoDB on moto. */
 import { describe, expect, it } from 'vitest';
 import type { ClassifiedResult, ResultRow, SourceRow } from '../../src/config/index.ts';
-import { CursorError, type Page, type ResultIndex } from '../../src/ports.ts';
+import { CursorError, type Page, type ResultIndex } from '../../src/ports/storage.ts';
 
 const T0 = Date.parse('2026-11-25T19:00:00.000Z');
 const at = (s: number) => new Date(T0 + s * 1000).toISOString();

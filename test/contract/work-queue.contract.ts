@@ -5,7 +5,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import { describe, expect, it } from 'vitest';
 import { LIMITS } from '../../src/config/index.ts';
-import type { QueueMessage, WorkQueue } from '../../src/ports.ts';
+import type { QueueMessage, WorkQueue } from '../../src/ports/storage.ts';
 
 export interface QueueFactoryOptions {
   /** Default visibility timeout of the new queue, seconds. */

@@ -12,13 +12,13 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { embeddedPorts } from '../../src/app/embedded-ports.ts';
+import { runLocal } from '../../src/app/local-run.ts';
+import { syntheticUpload } from '../../src/app/synthetic-uploads.ts';
 import type { ClassifiedResult } from '../../src/config/rows.ts';
 import { initBackend } from '../../src/model/backend.ts';
-import { DEFAULT_MC_PASSES } from '../../src/model/uncertainty.ts';
-import { embeddedPorts } from '../../src/pipeline/deps-local.ts';
-import { runLocal } from '../../src/pipeline/local-run.ts';
-import type { PipelinePorts } from '../../src/pipeline/ports-types.ts';
-import { syntheticUpload } from '../../src/pipeline/synthetic.ts';
+import { DEFAULT_MC_PASSES } from '../../src/model/serve/uncertainty.ts';
+import type { PipelinePorts } from '../../src/ports/pipeline-ports.ts';
 import { motoAvailability, startMotoForSuite } from '../support/moto.ts';
 import { runGalspin } from '../support/run-cli.ts';
 
@@ -164,7 +164,7 @@ describe('the same file gets the same probability and σ everywhere', () => {
       const started = await startMotoForSuite({ provision: 'agree' });
       try {
         // Imported after the environment points at moto: the SDK clients are created at first use.
-        const { awsPortsFromEnv } = await import('../../src/pipeline/cli-support.ts');
+        const { awsPortsFromEnv } = await import('../../src/app/cli-ports.ts');
         const { handler } = await import('../../lambdas/preprocess.ts');
         const ports = await awsPortsFromEnv();
         try {

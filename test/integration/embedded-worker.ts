@@ -3,9 +3,10 @@
  * holds a batch (so the test can kill it mid-batch), with a short classify visibility timeout.
  *   tsx test/integration/embedded-worker.ts HOME VISIBILITY_SECONDS IG_STEPS
  */
+
+import { embeddedPorts } from '../../src/app/embedded-ports.ts';
 import { initBackend } from '../../src/model/backend.ts';
-import { embeddedPorts } from '../../src/pipeline/deps-local.ts';
-import { BlobModelRepository } from '../../src/pipeline/model-repo.ts';
+import { BlobModelRepository } from '../../src/pipeline/model-repository.ts';
 import { RepositoryClassifierSource } from '../../src/pipeline/tf-classifier.ts';
 import { runWorker } from '../../src/pipeline/worker.ts';
 

@@ -125,7 +125,7 @@ describe.skipIf(!moto.ok || !runtime?.ok)('Lambda bundles from cdk synth, on Nod
 
   it('preprocess: an SQS batch of S3 notifications → one QUEUED and one REJECTED row, one classify message', async () => {
     const { createAwsClients } = await import('../../src/adapters/aws/clients.ts');
-    const { awsPorts } = await import('../../src/pipeline/deps.ts');
+    const { awsPorts } = await import('../../src/app/aws-ports.ts');
     const { parseClassifyMessage } = await import('../../src/config/index.ts');
     const ports = awsPorts({ GALSPIN_BUCKET: resources.bucket, GALSPIN_TABLE: resources.table });
     const sami = readFileSync(SAMI);
@@ -174,7 +174,7 @@ describe.skipIf(!moto.ok || !runtime?.ok)('Lambda bundles from cdk synth, on Nod
   }, 60_000);
 
   it('query: HTTP API 2.0 requests → 200 JSON for lookups of what the pipeline wrote, 4xx for malformed ones', async () => {
-    const { awsPorts } = await import('../../src/pipeline/deps.ts');
+    const { awsPorts } = await import('../../src/app/aws-ports.ts');
     const ports = awsPorts({ GALSPIN_BUCKET: resources.bucket, GALSPIN_TABLE: resources.table });
     // What the worker would write for the galaxy the preprocess bundle queued.
     const probability = 0.9731;

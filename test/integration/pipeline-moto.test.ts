@@ -35,10 +35,10 @@ describe.skipIf(!available)(
 
     it('every input ends as exactly one row; events delivered twice; emulator restarted mid-run', async () => {
       // Imported after the environment points at moto: the SDK clients are created once, at first use.
-      const { awsPortsFromEnv } = await import('../../src/pipeline/cli-support.ts');
+      const { awsPortsFromEnv } = await import('../../src/app/cli-ports.ts');
       const { handler } = await import('../../lambdas/preprocess.ts');
-      const { drainThroughHandler } = await import('../../src/pipeline/bridge.ts');
-      const { BlobModelRepository } = await import('../../src/pipeline/model-repo.ts');
+      const { drainThroughHandler } = await import('../../src/app/bridge.ts');
+      const { BlobModelRepository } = await import('../../src/pipeline/model-repository.ts');
       const { RepositoryClassifierSource } = await import('../../src/pipeline/tf-classifier.ts');
       const { runWorker } = await import('../../src/pipeline/worker.ts');
       const ports = await awsPortsFromEnv();

@@ -7,10 +7,10 @@
 import { readFileSync } from 'node:fs';
 import type * as tfjs from '@tensorflow/tfjs';
 import { expect } from 'vitest';
-import { buildModel } from '../../src/model/network.ts';
-import { BlobModelRepository } from '../../src/pipeline/model-repo.ts';
-import { syntheticUpload } from '../../src/pipeline/synthetic.ts';
-import type { BlobStore, ResultIndex } from '../../src/ports.ts';
+import { syntheticUpload } from '../../src/app/synthetic-uploads.ts';
+import { buildModel } from '../../src/model/train/network.ts';
+import { BlobModelRepository } from '../../src/pipeline/model-repository.ts';
+import type { BlobStore, ResultIndex } from '../../src/ports/storage.ts';
 
 export interface Input {
   key: string;

@@ -8,9 +8,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { auditHome, runGalspin } from '../../bench/faults/kill-resume.ts';
+import { embeddedPorts } from '../../src/app/embedded-ports.ts';
+import { syntheticUpload } from '../../src/app/synthetic-uploads.ts';
 import { LIMITS } from '../../src/config/index.ts';
-import { embeddedPorts } from '../../src/pipeline/deps-local.ts';
-import { syntheticUpload } from '../../src/pipeline/synthetic.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'galspin-limit-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -10,10 +10,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../../src/model/backend.ts';
-import { loadSurvey } from '../../src/model/data.ts';
+import { evaluateOnSurvey, loadSurveyMaps } from '../../src/model/evaluate/survey-eval.ts';
 import { readModelDir } from '../../src/model/store.ts';
-import { evaluateOnSurvey, loadSurveyMaps } from '../../src/model/survey-eval.ts';
-import { trainAndSave } from '../../src/model/train-run.ts';
+import { loadSurvey } from '../../src/model/train/labelled-survey.ts';
+import { trainAndSave } from '../../src/model/train/train-run.ts';
 import { generateSurvey } from '../../src/survey/index.ts';
 
 describe('cross-generator validation (small, CI-sized)', () => {

@@ -1,4 +1,4 @@
-import type { ClassifierSource } from '../../src/pipeline/classifier.ts';
+import type { ClassifierSource } from '../../src/ports/classifier.ts';
 
 /** Wraps a classifier source so a test can count the maps that went through the network. */
 export function countingClassifier(models: ClassifierSource): {

@@ -26,6 +26,8 @@ import {
   sourcePk,
   statusPk,
 } from '../../config/index.ts';
+import { decodeCursor, encodeCursor } from '../../ports/cursor.ts';
+import { checkReadLimit, GALAXY_READ_LIMIT, pageLimit, probabilityBounds } from '../../ports/page-limit.ts';
 import {
   type ClassQuery,
   CursorError,
@@ -33,9 +35,7 @@ import {
   type Page,
   type ResultIndex,
   type StatusQuery,
-} from '../../ports.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { checkReadLimit, GALAXY_READ_LIMIT, pageLimit, probabilityBounds } from '../page-limit.ts';
+} from '../../ports/storage.ts';
 import { startKeySchema } from './start-key.ts';
 
 type Item = Record<string, unknown>;

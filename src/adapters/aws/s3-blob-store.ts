@@ -15,7 +15,7 @@ import {
   type BlobStore,
   BlobTooLargeError,
   type PutOptions,
-} from '../../ports.ts';
+} from '../../ports/storage.ts';
 
 /** Bodies above this go through a multipart upload in parts of this size (the S3 part minimum). */
 export const MULTIPART_THRESHOLD = 5 * 1024 * 1024;

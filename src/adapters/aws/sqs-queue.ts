@@ -15,7 +15,7 @@ import {
 } from '@aws-sdk/client-sqs';
 import { LIMITS } from '../../config/index.ts';
 import { GalspinError } from '../../errors.ts';
-import type { DeadLetter, QueueMessage, ReceiveOptions, WorkQueue } from '../../ports.ts';
+import type { DeadLetter, QueueMessage, ReceiveOptions, WorkQueue } from '../../ports/storage.ts';
 
 export class SqsQueueError extends GalspinError {
   override name = 'SqsQueueError';

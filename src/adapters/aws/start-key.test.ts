@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { CursorError } from '../../ports.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
+import { decodeCursor, encodeCursor } from '../../ports/cursor.ts';
+import { CursorError } from '../../ports/storage.ts';
 import { startKeySchema } from './start-key.ts';
 
 /** A start key as DynamoDB returns it from a Query on GSI1 (table key + index key). */

@@ -12,7 +12,7 @@ import {
   type BlobStore,
   BlobTooLargeError,
   type PutOptions,
-} from '../../ports.ts';
+} from '../../ports/storage.ts';
 
 /** Temp files live beside their target and are never listed. */
 const TEMP_PREFIX = '.galspin-tmp-';

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import type { QueueMessage } from '../../ports.ts';
+import type { QueueMessage } from '../../ports/storage.ts';
 import { SqliteQueue } from './sqlite-queue.ts';
 
 const dir = mkdtempSync(join(tmpdir(), 'galspin-queue-'));

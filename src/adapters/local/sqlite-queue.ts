@@ -12,7 +12,7 @@ import { hostname } from 'node:os';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { LIMITS, TIMEOUTS } from '../../config/index.ts';
 import { GalspinError } from '../../errors.ts';
-import type { DeadLetter, QueueMessage, ReceiveOptions, WorkQueue } from '../../ports.ts';
+import type { DeadLetter, QueueMessage, ReceiveOptions, WorkQueue } from '../../ports/storage.ts';
 import { type Db, openSqlite } from './sqlite.ts';
 
 export class QueueError extends GalspinError {

@@ -20,9 +20,9 @@ import {
   statusPk,
   type TableKeys,
 } from '../../config/index.ts';
-import type { ClassQuery, GalaxyRecord, Page, ResultIndex, StatusQuery } from '../../ports.ts';
-import { decodeCursor, encodeCursor } from '../cursor.ts';
-import { checkReadLimit, GALAXY_READ_LIMIT, pageLimit, probabilityBounds } from '../page-limit.ts';
+import { decodeCursor, encodeCursor } from '../../ports/cursor.ts';
+import { checkReadLimit, GALAXY_READ_LIMIT, pageLimit, probabilityBounds } from '../../ports/page-limit.ts';
+import type { ClassQuery, GalaxyRecord, Page, ResultIndex, StatusQuery } from '../../ports/storage.ts';
 import { type Db, openSqlite } from './sqlite.ts';
 
 const SCHEMA = `

@@ -1,9 +1,9 @@
 import { type Command, Option } from 'commander';
+import { trainingProgress } from '../../app/progress.ts';
 import { initBackend } from '../../model/backend.ts';
-import { DatasetError } from '../../model/data.ts';
-import { trainingProgress } from '../../model/progress.ts';
+import { evaluateOnSurvey, loadSurveyMaps } from '../../model/evaluate/survey-eval.ts';
 import { ModelStoreError, modelInputKind, resolveModelDir } from '../../model/store.ts';
-import { evaluateOnSurvey, loadSurveyMaps } from '../../model/survey-eval.ts';
+import { DatasetError } from '../../model/train/labelled-survey.ts';
 import { asInputError } from '../errors.ts';
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '–');
@@ -25,7 +25,7 @@ export function register(program: Command): void {
       `
 Accuracy and precision(fast) at P = 0.5; AUC; ECE of the calibrated probability; confident classes
 (p ≥ 0.95 or ≤ 0.05): their share and accuracy; accuracy per true kind. The λRe–ε rule is galspin's
-own ingest measurement (src/pipeline/science.ts) with the survey's label rule.
+own ingest measurement (src/maps/science.ts) with the survey's label rule.
 
 Example:
   galspin simulate --family particle --n 600 --slow-fraction 0.5 --unknown 0 --seed 11 --out runs/particle

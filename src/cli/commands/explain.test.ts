@@ -3,11 +3,11 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { decode } from 'fast-png';
 import { afterAll, afterEach, beforeAll, describe, expect, it, vi } from 'vitest';
+import { buildToyModel } from '../../../test/support/attribution-testkit.ts';
 import { runGalspin } from '../../../test/support/run-cli.ts';
 import { parseFits } from '../../fits/index.ts';
 import { readNpyFloat32 } from '../../formats/npy.ts';
 import { loadKinematicMap, preprocessMap } from '../../maps/index.ts';
-import { buildToyModel } from '../../model/attribution-testkit.ts';
 import { initBackend } from '../../model/backend.ts';
 import { modelToArtifacts, writeModelDir } from '../../model/store.ts';
 

@@ -1,16 +1,20 @@
 import { stat, writeFile } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { type Command, Option } from 'commander';
-import { formatCsv } from '../../catalog/csv.ts';
+import { jobProgress } from '../../app/progress.ts';
+import { formatCsv } from '../../formats/csv.ts';
 import { loadKinematicMap, MapError, preprocessMap } from '../../maps/index.ts';
 import { dispersionSiblingPath } from '../../maps/load.ts';
 import { buildModelInput } from '../../maps/model-input.ts';
-import { type ExplainInput, type ExplainRow, explainMaps } from '../../model/attribution.ts';
 import { initBackend } from '../../model/backend.ts';
-import { temperatureOf } from '../../model/calibration.ts';
-import { IG_DEFAULTS } from '../../model/ig.ts';
-import { jobProgress } from '../../model/progress.ts';
-import { MAX_QUADRATURE_STEPS, QUADRATURE_RULES, type QuadratureRule } from '../../model/quadrature.ts';
+import { temperatureOf } from '../../model/evaluate/calibration.ts';
+import { type ExplainInput, type ExplainRow, explainMaps } from '../../model/explain/attribution.ts';
+import { IG_DEFAULTS } from '../../model/explain/ig.ts';
+import {
+  MAX_QUADRATURE_STEPS,
+  QUADRATURE_RULES,
+  type QuadratureRule,
+} from '../../model/explain/quadrature.ts';
 import { artifactsToModel, ModelStoreError, modelInputKind, resolveModelDir } from '../../model/store.ts';
 import { integer, positive } from '../args.ts';
 import { asInputError, InputError } from '../errors.ts';

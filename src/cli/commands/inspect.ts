@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { formatCsv } from '../../catalog/csv.ts';
+import { jobProgress } from '../../app/progress.ts';
 import {
   type FileSummary,
   FitsError,
@@ -7,7 +7,7 @@ import {
   readFitsFile,
   summarizeFits,
 } from '../../fits/index.ts';
-import { jobProgress } from '../../model/progress.ts';
+import { formatCsv } from '../../formats/csv.ts';
 import { expandInputs, SkipLog } from '../inputs.ts';
 
 type Format = 'table' | 'json' | 'jsonl' | 'csv';

@@ -1,8 +1,8 @@
 import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Command } from 'commander';
-import { portsFor } from '../../pipeline/cli-support.ts';
-import { PushChampionError, pushChampion } from '../../pipeline/push-champion.ts';
+import { portsFor } from '../../app/cli-ports.ts';
+import { PushChampionError, pushChampion } from '../../app/push-champion.ts';
 import { InputError } from '../errors.ts';
 
 interface PushOptions {

@@ -2,7 +2,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { runGalspin } from '../../../test/support/run-cli.ts';
 import { loadKinematicMap } from '../../maps/load.ts';
-import { moranOfMap } from '../../maps/moranOfMap.ts';
+import { moranOfMap } from '../../maps/moran-of-map.ts';
 
 const FIXTURES = join(import.meta.dirname, '../../../test/fixtures/fits');
 const SAMI = join(FIXTURES, '105420_stellar-velocity_default_two-moment.fits');

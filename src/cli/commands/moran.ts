@@ -1,7 +1,7 @@
 import { type Command, Option } from 'commander';
-import { formatCsv } from '../../catalog/csv.ts';
+import { jobProgress } from '../../app/progress.ts';
+import { formatCsv } from '../../formats/csv.ts';
 import { loadKinematicMap, type MapMoran, moranOfMap } from '../../maps/index.ts';
-import { jobProgress } from '../../model/progress.ts';
 import { integer } from '../args.ts';
 import { expandInputs, pairInputs, SkipLog } from '../inputs.ts';
 

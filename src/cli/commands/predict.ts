@@ -1,13 +1,15 @@
 import { type Command, Option } from 'commander';
-import { COL, PREDICTION_COLUMNS } from '../../catalog/columns.ts';
-import { CsvError } from '../../catalog/csv.ts';
-import { inferTypes, readTable, tableFormatOf, writeTable } from '../../catalog/io.ts';
-import {
-  type LoadedGalaxy,
-  loadGalaxy,
-  type PredictionOutcome,
-  predictGalaxies,
-} from '../../catalog/predict.ts';
+import { jobProgress } from '../../app/progress.ts';
+import { DEFAULT_THRESHOLDS } from '../../config/index.ts';
+import { FitsError } from '../../fits/index.ts';
+import { CsvError } from '../../formats/csv.ts';
+import { COL, PREDICTION_COLUMNS } from '../../formats/table/columns.ts';
+import { inferTypes, readTable, tableFormatOf, writeTable } from '../../formats/table/io.ts';
+import type { Table } from '../../formats/table/table.ts';
+import { initBackend } from '../../model/backend.ts';
+import { checkThresholds, ThresholdError, type Thresholds } from '../../model/serve/predict.ts';
+import { DEFAULT_MC_PASSES, type UncertaintyMethod } from '../../model/serve/uncertainty.ts';
+import { ModelStoreError, resolveModelDir } from '../../model/store.ts';
 import {
   CatalogueInputError,
   catalogueEntries,
@@ -15,15 +17,13 @@ import {
   FILE_COLUMN,
   ID_COLUMN,
   withPredictions,
-} from '../../catalog/predict-catalogue.ts';
-import { DEFAULT_THRESHOLDS } from '../../config/index.ts';
-import { FitsError } from '../../fits/index.ts';
-import { initBackend } from '../../model/backend.ts';
-import { checkThresholds, ThresholdError, type Thresholds } from '../../model/predict.ts';
-import { jobProgress } from '../../model/progress.ts';
-import { ModelStoreError, resolveModelDir } from '../../model/store.ts';
-import { DEFAULT_MC_PASSES, type UncertaintyMethod } from '../../model/uncertainty.ts';
-import type { Table } from '../../pipeline/export/table.ts';
+} from '../../predict/catalogue.ts';
+import {
+  type LoadedGalaxy,
+  loadGalaxy,
+  type PredictionOutcome,
+  predictGalaxies,
+} from '../../predict/records.ts';
 import { integer, unitInterval } from '../args.ts';
 import { asInputError, InputError, UsageError } from '../errors.ts';
 import { expandInputs, pairInputs, SkipLog } from '../inputs.ts';

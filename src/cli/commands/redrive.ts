@@ -1,6 +1,6 @@
 import { resolve } from 'node:path';
 import { type Command, Option } from 'commander';
-import { portsFor } from '../../pipeline/cli-support.ts';
+import { portsFor } from '../../app/cli-ports.ts';
 
 interface RedriveOptions {
   queue: 'ingest' | 'classify' | 'both';

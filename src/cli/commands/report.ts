@@ -1,5 +1,5 @@
 import type { Command } from 'commander';
-import { jobProgress } from '../../model/progress.ts';
+import { jobProgress } from '../../app/progress.ts';
 import { MetricsError } from '../../report/metrics.ts';
 import { writeReport } from '../../report/report.ts';
 import { ReportInputError } from '../../report/sources.ts';

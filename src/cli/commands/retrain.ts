@@ -1,9 +1,13 @@
 import { resolve } from 'node:path';
 import type { Command } from 'commander';
+import { portsFor, stageProgress } from '../../app/cli-ports.ts';
+import { DEMO_TRAIN } from '../../app/local-run.ts';
 import { initBackend } from '../../model/backend.ts';
-import { MIN_BENCHMARK_GALAXIES, MIN_TRAINING_GALAXIES, PROMOTION_ALPHA } from '../../model/promotion.ts';
-import { portsFor, stageProgress } from '../../pipeline/cli-support.ts';
-import { DEMO_TRAIN } from '../../pipeline/local-run.ts';
+import {
+  MIN_BENCHMARK_GALAXIES,
+  MIN_TRAINING_GALAXIES,
+  PROMOTION_ALPHA,
+} from '../../model/evaluate/promotion.ts';
 import { retrain, retrainDeps } from '../../pipeline/retrain.ts';
 import { integer } from '../args.ts';
 import { InputError, UsageError } from '../errors.ts';
@@ -20,7 +24,7 @@ interface RetrainOptions {
 
 /**
  * `galspin retrain`: train on the labeled maps in the bucket; promotion cannot go backwards
- * (src/model/promotion.ts): the default small config is a demo model and is never promoted over a
+ * (src/model/evaluate/promotion.ts): the default small config is a demo model and is never promoted over a
  * champion, and a `--full` (Table 1) model replaces the champion only when it reads the same input
  * and is significantly better on a benchmark of ≥ 500 galaxies (exact McNemar, α = 0.05).
  * Locally it runs the train task in-process; `--ecs` starts the train task on ECS
@@ -63,7 +67,7 @@ Examples:
     .action(async (o: RetrainOptions) => {
       if (o.ecs) {
         if (!o.aws) throw new UsageError('--ecs needs --aws');
-        const { startTrainTask } = await import('../../pipeline/ecs.ts');
+        const { startTrainTask } = await import('../../adapters/aws/ecs-run-task.ts');
         const arn = await startTrainTask({
           labelsKey: o.labels,
           reclassify: Boolean(o.reclassify),

@@ -1,5 +1,5 @@
 import { type Command, Option } from 'commander';
-import { jobProgress } from '../../model/progress.ts';
+import { jobProgress } from '../../app/progress.ts';
 import {
   GENERATOR_FAMILIES,
   type GeneratorFamily,

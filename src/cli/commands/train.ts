@@ -1,9 +1,9 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { trainingProgress } from '../../app/progress.ts';
 import { DEFAULT_INPUT_KIND, INPUT_KINDS, type InputKind } from '../../maps/model-input.ts';
 import { initBackend } from '../../model/backend.ts';
-import { DatasetError, loadSurvey } from '../../model/data.ts';
-import { trainingProgress } from '../../model/progress.ts';
-import { trainAndSave } from '../../model/train-run.ts';
+import { DatasetError, loadSurvey } from '../../model/train/labelled-survey.ts';
+import { trainAndSave } from '../../model/train/train-run.ts';
 import { integer, positive } from '../args.ts';
 import { asInputError, UsageError } from '../errors.ts';
 

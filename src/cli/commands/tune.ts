@@ -2,8 +2,8 @@ import { mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { type Command, Option } from 'commander';
 import { initBackend } from '../../model/backend.ts';
-import { DatasetError, loadSurvey } from '../../model/data.ts';
-import { type TrialResult, type TunerStrategy, trialsCsv, tune } from '../../model/tuner.ts';
+import { DatasetError, loadSurvey } from '../../model/train/labelled-survey.ts';
+import { type TrialResult, type TunerStrategy, trialsCsv, tune } from '../../model/train/tuner.ts';
 import { integer, positive } from '../args.ts';
 import { asInputError } from '../errors.ts';
 

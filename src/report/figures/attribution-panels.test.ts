@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureAttribution, fixtureMap } from '../fixtures.ts';
+import { fixtureAttribution, fixtureMap } from '../../../test/support/report-fixtures.ts';
 import { attributionPanelsFigure } from './attribution-panels.ts';
 import { expectRenderedFigure } from './png-check.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureMetrics } from '../fixtures.ts';
+import { fixtureMetrics } from '../../../test/support/report-fixtures.ts';
 import { FigureError } from '../render.ts';
 import { confusionMatrixFigure } from './confusion-matrix.ts';
 import { expectRenderedFigure } from './png-check.ts';

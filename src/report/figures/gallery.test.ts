@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { FIXTURE_DIR, fixtureMap, fixtureMetrics } from '../fixtures.ts';
+import { FIXTURE_DIR, fixtureMap, fixtureMetrics } from '../../../test/support/report-fixtures.ts';
 import { galleryFigure } from './gallery.ts';
 import { expectRenderedFigure } from './png-check.ts';
 

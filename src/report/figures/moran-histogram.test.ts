@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureRows } from '../fixtures.ts';
+import { fixtureRows } from '../../../test/support/report-fixtures.ts';
 import { type MoranRow, moranHistogramFigure } from './moran-histogram.ts';
 import { expectRenderedFigure } from './png-check.ts';
 

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureMap } from '../fixtures.ts';
+import { fixtureMap } from '../../../test/support/report-fixtures.ts';
 import { moranScatterFigure } from './moran-scatter.ts';
 import { expectRenderedFigure } from './png-check.ts';
 

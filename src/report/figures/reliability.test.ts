@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureMetrics } from '../fixtures.ts';
+import { fixtureMetrics } from '../../../test/support/report-fixtures.ts';
 import { expectRenderedFigure } from './png-check.ts';
 import { reliabilityFigure } from './reliability.ts';
 

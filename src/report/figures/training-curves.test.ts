@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureMetrics } from '../fixtures.ts';
+import { fixtureMetrics } from '../../../test/support/report-fixtures.ts';
 import { expectRenderedFigure } from './png-check.ts';
 import { trainingCurvesFigure } from './training-curves.ts';
 
@@ -20,7 +20,7 @@ describe('trainingCurvesFigure', () => {
       valAcc,
       valLoss,
     });
-    // epochs 2 and 4 tie on accuracy; 4 has the lower loss (src/model/callbacks.ts BestCheckpoint)
+    // epochs 2 and 4 tie on accuracy; 4 has the lower loss (src/model/train/callbacks.ts BestCheckpoint)
     const history = [e(1, 0.8, 0.5), e(2, 1, 0.01), e(3, 0.9, 0.2), e(4, 1, 0.002), e(5, 0.95, 0.1)];
     expect((await trainingCurvesFigure(history)).svg).toContain('kept checkpoint: epoch 4,');
     // metrics.json training.bestEpoch wins when given

@@ -6,7 +6,7 @@ import { type Figure, FigureError, renderFigure } from '../render.ts';
  * Training curves per epoch: binary cross-entropy and accuracy for the training and validation splits
  * side by side (the test split never enters training), the kept checkpoint marked. `bestEpoch` is the
  * epoch training kept (metrics.json `training.bestEpoch`, as the model card says); without it, the
- * same rule as src/model/callbacks.ts BestCheckpoint: highest validation accuracy, ties to the lower
+ * same rule as src/model/train/callbacks.ts BestCheckpoint: highest validation accuracy, ties to the lower
  * validation loss.
  */
 export async function trainingCurvesFigure(history: readonly Epoch[], bestEpoch?: number): Promise<Figure> {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { fixtureRows } from '../fixtures.ts';
+import { fixtureRows } from '../../../test/support/report-fixtures.ts';
 import { expectRenderedFigure } from './png-check.ts';
 import { thresholdCounts, unknownProbabilityFigure } from './unknown-probabilities.ts';
 

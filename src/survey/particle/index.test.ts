@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { measureKinematics } from '../../maps/lambdaR.ts';
+import { measureKinematics } from '../../maps/lambda-r.ts';
 import { mulberry32 } from '../../maps/random.ts';
 import type { MockGalaxy, Nuisance } from '../family.ts';
 import {
