@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import type { PipelineLogger } from '../ports/logger.ts';
 import { quoteArg, relayLambdaLine } from './cli-ports.ts';
-import type { PipelineLogger } from './logger.ts';
 
 function recorder() {
   const got: [string, string, Record<string, unknown> | undefined][] = [];

@@ -6,9 +6,10 @@
  */
 import { Writable } from 'node:stream';
 import type { Command } from 'commander';
+import type { PipelineLogger } from '../ports/logger.ts';
 import type { PipelinePorts } from '../ports/pipeline-ports.ts';
 import { type AwsTargetFlags, applyAwsTarget, resolveAwsTarget } from './aws-target.ts';
-import { cliLogger, type PipelineLogger } from './logger.ts';
+import { cliLogger } from './logger.ts';
 import { type JobProgress, jobProgress } from './progress.ts';
 
 export interface PortsOptions extends AwsTargetFlags {

@@ -24,10 +24,10 @@ import { type InspectableQueue, reconcileHome } from '../pipeline/reconcile.ts';
 import { retrain } from '../pipeline/retrain.ts';
 import { RepositoryClassifierSource } from '../pipeline/tf-classifier.ts';
 import { runWorker } from '../pipeline/worker.ts';
+import { type PipelineLogger, silentLogger } from '../ports/logger.ts';
 import type { PipelinePorts } from '../ports/pipeline-ports.ts';
 import { generateSurvey } from '../survey/index.ts';
 import { drainThroughHandler, type SqsHandler } from './bridge.ts';
-import { type PipelineLogger, silentLogger } from './logger.ts';
 
 /** The demo's training config: small and fast on two CPU cores; NOT the paper's Table 1 network. */
 export const DEMO_TRAIN: Partial<TrainOptions> = {

@@ -3,9 +3,8 @@
  * 7.2–7.3; tiled-image convention, Sect. 10; checksum convention). A keyword of the wrong type is
  * an error, never "absent": `BSCALE = '0.0457'` must not read as unscaled data.
  */
-import type { FitsValue } from './cards.ts';
+import type { FitsCard, FitsValue } from './cards.ts';
 import { FitsProblem } from './errors.ts';
-import type { Header } from './header.ts';
 
 export class KeywordProblem extends FitsProblem {}
 
@@ -122,7 +121,7 @@ const NOUN: Record<Kind, string> = {
  * of a reserved keyword is an error too. BLANK is left to the image reader, which may ignore it
  * when lenient (astropy ignores a non-integer BLANK with a warning).
  */
-export function checkKeywordTypes(header: Header, lenient: boolean): void {
+export function checkKeywordTypes(header: { cards: readonly FitsCard[] }, lenient: boolean): void {
   for (const card of header.cards) {
     const kind = kindOf(card.key);
     if (!kind || card.value === undefined) continue;

@@ -5,36 +5,16 @@
  * valid bytes; format 2 then adds, for each extra input kind in `meta.planes`, its
  * `size²·channels` float32 LE values (HWC, src/maps/model-input.ts). Format 1 maps still decode.
  */
+
 import { z } from 'zod';
 import { Provenance } from '../config/index.ts';
 import { PermanentInputError } from '../errors.ts';
 import type { InputKind } from '../maps/model-input.ts';
+import { MapScience } from '../maps/science.ts';
 
 const MAGIC = [0x47, 0x53, 0x50, 0x4d]; // GSPM
 const FORMAT = 2;
 const EXTRA_KINDS = ['velocity+dispersion'] as const;
-
-/** Science values measured on the full-resolution map at ingest (no TensorFlow needed). */
-export const MapScience = z.object({
-  /** Global Moran's I, rook weights, valid spaxels only; null for a constant map. */
-  moransI: z.number().nullable(),
-  moransZ: z.number().nullable().optional(),
-  /** λ_Re (Emsellem et al. 2007, eq. 6) inside the half-light ellipse from flux moments. */
-  lambdaRe: z.number().optional(),
-  ellipticity: z.number().optional(),
-  /** Semi-major axis of the half-light ellipse, arcsec. */
-  reArcsec: z.number().optional(),
-  nValid: z.number().int().nonnegative(),
-  /** Systemic velocity removed before λ_Re, km/s (flux-weighted Hodges–Lehmann median of central V). */
-  systemicKms: z.number().optional(),
-  /** Class of the λ_Re–ε rule (Cappellari 2016) on the measured values. */
-  rotatorClass: z.enum(['fast', 'slow']).optional(),
-  /** Spaxels removed by the SAMI quality cuts and by the hot-spaxel rejection. */
-  rejected: z
-    .object({ quality: z.number().int().nonnegative(), outliers: z.number().int().nonnegative() })
-    .optional(),
-});
-export type MapScience = z.infer<typeof MapScience>;
 
 export const MapMeta = z.object({
   galaxyId: z.string().min(1),

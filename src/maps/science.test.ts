@@ -1,7 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { MapScience } from '../formats/map-codec.ts';
 import { mulberry32 } from './random.ts';
-import { measureMapScience } from './science.ts';
+import { MapScience, measureMapScience } from './science.ts';
 import type { KinematicMap } from './types.ts';
 
 const N = 40;

@@ -4,11 +4,33 @@
  * map's metadata so the GPU worker copies them into the result row without redoing CPU work.
  */
 
-import type { MapScience } from '../formats/map-codec.ts';
+import { z } from 'zod';
 import { measureSpinEllipticity } from './classical.ts';
 import { moransI } from './moran.ts';
 import type { CleanKinematics } from './quality.ts';
 import type { KinematicMap } from './types.ts';
+
+/** Science values measured on the full-resolution map at ingest (no TensorFlow needed). */
+export const MapScience = z.object({
+  /** Global Moran's I, rook weights, valid spaxels only; null for a constant map. */
+  moransI: z.number().nullable(),
+  moransZ: z.number().nullable().optional(),
+  /** λ_Re (Emsellem et al. 2007, eq. 6) inside the half-light ellipse from flux moments. */
+  lambdaRe: z.number().optional(),
+  ellipticity: z.number().optional(),
+  /** Semi-major axis of the half-light ellipse, arcsec. */
+  reArcsec: z.number().optional(),
+  nValid: z.number().int().nonnegative(),
+  /** Systemic velocity removed before λ_Re, km/s (flux-weighted Hodges–Lehmann median of central V). */
+  systemicKms: z.number().optional(),
+  /** Class of the λ_Re–ε rule (Cappellari 2016) on the measured values. */
+  rotatorClass: z.enum(['fast', 'slow']).optional(),
+  /** Spaxels removed by the SAMI quality cuts and by the hot-spaxel rejection. */
+  rejected: z
+    .object({ quality: z.number().int().nonnegative(), outliers: z.number().int().nonnegative() })
+    .optional(),
+});
+export type MapScience = z.infer<typeof MapScience>;
 
 /**
  * Moran's I with rook weights over the valid spaxels (as the paper's Fig. 6; PySAL `esda.Moran` on

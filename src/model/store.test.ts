@@ -3,18 +3,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { syntheticDataset } from '../../test/support/synthetic-maps.ts';
+import { ModelStoreError } from '../ports/model-store.ts';
 import { initBackend } from './backend.ts';
+import { predictProbabilities } from './serve/batched.ts';
 import {
   artifactsToModel,
   FolderModelStore,
-  ModelStoreError,
   modelToArtifacts,
   readModelDir,
   resolveModelDir,
   writeModelDir,
 } from './store.ts';
 import { buildModel } from './train/network.ts';
-import { predictProbabilities } from './train/train.ts';
 
 type Tf = Awaited<ReturnType<typeof initBackend>>['tf'];
 let tf: Tf;

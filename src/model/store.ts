@@ -11,31 +11,10 @@
 import { mkdir, readdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { GalspinError } from '../errors.ts';
 import { type InputKind, inputKindFrom } from '../maps/model-input.ts';
-
-export interface ModelArtifacts {
-  /** model.json as TensorFlow.js writes it (modelTopology, weightsManifest, format, …). */
-  modelJson: Record<string, unknown>;
-  weights: Uint8Array;
-  metrics?: Record<string, unknown>;
-  modelCard?: string;
-}
-
-export interface ModelStore {
-  save(version: string, artifacts: ModelArtifacts): Promise<void>;
-  load(version: string): Promise<ModelArtifacts>;
-  champion(): Promise<string | undefined>;
-  promote(version: string): Promise<void>;
-  list(): Promise<string[]>;
-}
-
-export class ModelStoreError extends GalspinError {
-  override name = 'ModelStoreError';
-}
+import { type ModelArtifacts, type ModelStore, ModelStoreError } from '../ports/model-store.ts';
 
 const VERSION_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;
-/** Refuse absurd model files (Table 1 is 2.3 MB of weights). */
 /** The input kind a model reads: metrics.json `inputKind`, else the channels of its input layer. */
 export function modelInputKind(artifacts: ModelArtifacts): InputKind {
   const topology = JSON.stringify(artifacts.modelJson ?? {});
@@ -43,6 +22,7 @@ export function modelInputKind(artifacts: ModelArtifacts): InputKind {
   return inputKindFrom(artifacts.metrics, shape ? Number(shape[1]) : 1);
 }
 
+/** Refuse absurd model files (Table 1 is 2.3 MB of weights). */
 export const MAX_WEIGHTS_BYTES = 512 * 1024 * 1024;
 
 /** Serialises a model to artifacts through a save handler (no tfjs-node needed). */

@@ -4,7 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { FolderBlobStore } from '../adapters/local/folder-blob-store.ts';
-import { FolderModelStore, ModelStoreError } from '../model/store.ts';
+import { FolderModelStore } from '../model/store.ts';
+import { ModelStoreError } from '../ports/model-store.ts';
 import { BlobModelStore } from './blob-model-store.ts';
 
 const root = mkdtempSync(join(tmpdir(), 'galspin-models-'));

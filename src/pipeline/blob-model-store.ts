@@ -8,7 +8,8 @@
  * so a model trained in the cloud loads locally from a synced folder and vice versa.
  */
 import { PREFIX } from '../config/index.ts';
-import { MAX_WEIGHTS_BYTES, type ModelArtifacts, type ModelStore, ModelStoreError } from '../model/store.ts';
+import { MAX_WEIGHTS_BYTES } from '../model/store.ts';
+import { type ModelArtifacts, type ModelStore, ModelStoreError } from '../ports/model-store.ts';
 import { BlobNotFoundError, type BlobStore } from '../ports/storage.ts';
 
 const VERSION_RE = /^[A-Za-z0-9][A-Za-z0-9._-]{0,127}$/;

@@ -5,7 +5,6 @@
  * messages only after this resolves, so a crash anywhere redelivers and the upserts absorb repeats.
  */
 
-import { type PipelineLogger, silentLogger } from '../app/logger.ts';
 import { type ClassifyMessage, parseClassifyMessage, type ResultRow } from '../config/index.ts';
 import { fateOf } from '../errors.ts';
 import { attributionPng } from '../formats/heatmap.ts';
@@ -13,6 +12,7 @@ import { decodeStoredMap, inputOf, type StoredMap } from '../formats/map-codec.t
 import { writeNpyFloat32 } from '../formats/npy.ts';
 import { spaxelAttribution } from '../model/explain/attribution.ts';
 import type { Classification, Classifier, ClassifierSource } from '../ports/classifier.ts';
+import { type PipelineLogger, silentLogger } from '../ports/logger.ts';
 import type { BlobStore, QueueMessage, ResultIndex } from '../ports/storage.ts';
 import { crashPoint } from './crash-point.ts';
 import { currentMap } from './current-map.ts';

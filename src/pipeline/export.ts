@@ -10,20 +10,10 @@ import { PermanentInputError } from '../errors.ts';
 import { RESULT_COLUMNS, resultRecord, SOURCE_COLUMNS, sourceRecord } from '../formats/table/columns.ts';
 import type { CellValue, Column } from '../formats/table/table.ts';
 import { type BlobStore, PAGE_LIMIT, type Page, type ResultIndex } from '../ports/storage.ts';
-import { BlobModelRepository } from './model-repository.ts';
+import { type IndexSelector, selectedModelVersion } from './index-selector.ts';
 
 export type ExportSpec =
-  | { kind: 'galaxy'; galaxyId: string }
-  | {
-      kind: 'class';
-      class: RotatorClass;
-      /** Defaults to the champion. */
-      modelVersion?: string;
-      minProbability?: number;
-      maxProbability?: number;
-      descending?: boolean;
-    }
-  | { kind: 'status'; status: ResultStatus; of: 'results' | 'sources'; runId?: string }
+  | IndexSelector
   /** Every result row (any status) of the run whose newest result is the newest in the index. */
   | { kind: 'latest-run' };
 
@@ -127,8 +117,7 @@ export async function openExport(
       );
     }
     case 'class': {
-      const modelVersion =
-        spec.modelVersion ?? (await new BlobModelRepository(deps.blobs).champion())?.version;
+      const modelVersion = await selectedModelVersion(spec, deps.blobs);
       if (!modelVersion) throw new ExportError('no model version given and no champion model exists');
       const fetch: Fetch<ResultRow> = (p) =>
         deps.index.queryByClass({

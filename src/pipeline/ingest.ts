@@ -7,7 +7,6 @@
  * back. Every step is idempotent, so a crash at any point is finished by the redelivery.
  */
 
-import { type PipelineLogger, silentLogger } from '../app/logger.ts';
 import {
   type ClassifyMessageInput,
   type IngestObject,
@@ -24,6 +23,7 @@ import { type KinematicMap, loadKinematicMapFromFits, MapError, preprocessMap } 
 import { buildModelInput, type ModelInput } from '../maps/model-input.ts';
 import { type CleanKinematics, cleanKinematics } from '../maps/quality.ts';
 import { measureMapScience } from '../maps/science.ts';
+import { type PipelineLogger, silentLogger } from '../ports/logger.ts';
 import type { BlobStore, ResultIndex, WorkQueue } from '../ports/storage.ts';
 import { crashPoint } from './crash-point.ts';
 import { currentMap } from './current-map.ts';

@@ -13,7 +13,8 @@
 import type * as tfjs from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { PREFIX } from '../config/index.ts';
-import { artifactsToModel, type ModelArtifacts, modelToArtifacts } from '../model/store.ts';
+import { artifactsToModel, modelToArtifacts } from '../model/store.ts';
+import type { ModelArtifacts } from '../ports/model-store.ts';
 import type { BlobStore } from '../ports/storage.ts';
 import { BlobModelStore } from './blob-model-store.ts';
 import { ModelNotFoundError } from './errors.ts';

@@ -10,29 +10,12 @@ import { toEcsv } from '../formats/table/ecsv-write.ts';
 import { toFitsBintable } from '../formats/table/fits-write.ts';
 import type { Column, Table } from '../formats/table/table.ts';
 import type { BlobStore, ResultIndex } from '../ports/storage.ts';
-import { BlobModelRepository } from './model-repository.ts';
+import { type IndexSelector, type PageRequest, selectedModelVersion } from './index-selector.ts';
 
+/** A galaxy, or one page of a class or status selection. */
 export type QuerySpec =
-  | { kind: 'galaxy'; galaxyId: string }
-  | {
-      kind: 'class';
-      class: RotatorClass;
-      /** Defaults to the champion. */
-      modelVersion?: string;
-      minProbability?: number;
-      maxProbability?: number;
-      descending?: boolean;
-      limit?: number;
-      cursor?: string;
-    }
-  | {
-      kind: 'status';
-      status: ResultStatus;
-      of: 'results' | 'sources';
-      runId?: string;
-      limit?: number;
-      cursor?: string;
-    };
+  | Extract<IndexSelector, { kind: 'galaxy' }>
+  | (Exclude<IndexSelector, { kind: 'galaxy' }> & PageRequest);
 
 export interface QueryResult {
   table: Table;
@@ -141,8 +124,7 @@ export async function runQuery(
       return { table: { columns: RESULT_COLUMNS, rows }, rows: [...g.results, ...g.sources] };
     }
     case 'class': {
-      const modelVersion =
-        spec.modelVersion ?? (await new BlobModelRepository(deps.blobs).champion())?.version;
+      const modelVersion = await selectedModelVersion(spec, deps.blobs);
       if (!modelVersion)
         throw new QueryError('no model version given and no champion model exists', { status: 404 });
       const page = await deps.index.queryByClass({

@@ -17,7 +17,6 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type * as tfjs from '@tensorflow/tfjs';
-import { type PipelineLogger, silentLogger } from '../app/logger.ts';
 import { type ClassifyMessageInput, LIMITS, PREFIX } from '../config/index.ts';
 import { CsvError, parseCsvTable } from '../formats/csv.ts';
 import { decodeStoredMap, inputOf, MapPointer } from '../formats/map-codec.ts';
@@ -37,6 +36,7 @@ import { inputShapeOf, logitsOf, stackInputs } from '../model/explain/attributio
 import { readModelDir } from '../model/store.ts';
 import type { TrainOptions } from '../model/train/train.ts';
 import { trainAndSave } from '../model/train/train-run.ts';
+import { type PipelineLogger, silentLogger } from '../ports/logger.ts';
 import type { PipelinePorts } from '../ports/pipeline-ports.ts';
 import type { BlobStore, ResultIndex, WorkQueue } from '../ports/storage.ts';
 import { currentMap, isMapPointerKey } from './current-map.ts';

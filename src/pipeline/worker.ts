@@ -4,8 +4,8 @@
  * gpu-tasks/infer-worker.ts) finishes the batch in hand, then returns.
  */
 
-import { type PipelineLogger, silentLogger } from '../app/logger.ts';
 import { LIMITS, parseClassifyMessage, TIMEOUTS } from '../config/index.ts';
+import { type PipelineLogger, silentLogger } from '../ports/logger.ts';
 import type { QueueMessage, WorkQueue } from '../ports/storage.ts';
 import { type ClassifyDeps, classifyBatch, recordFailure } from './classify.ts';
 import { oneLine } from './errors.ts';

@@ -6,7 +6,6 @@
 
 import { DEFAULT_THRESHOLDS, type RotatorClass, type Uncertainty } from '../config/index.ts';
 import type { InputKind } from '../maps/model-input.ts';
-import type { OodVerdict } from '../model/serve/ood.ts';
 
 export interface Classification {
   /** p = P(fast), calibrated. */
@@ -49,4 +48,10 @@ export function classOf(
   if (p >= thresholds.fast) return 'fast';
   if (p <= thresholds.slow) return 'slow';
   return 'uncertain';
+}
+
+export interface OodVerdict {
+  distance: number;
+  threshold: number;
+  outOfDistribution: boolean;
 }

@@ -23,7 +23,8 @@ import {
   predictiveUncertainty,
   type UncertaintyMethod,
 } from '../model/serve/uncertainty.ts';
-import { artifactsToModel, type ModelArtifacts, modelInputKind, type ResolvedModel } from '../model/store.ts';
+import { artifactsToModel, modelInputKind, type ResolvedModel } from '../model/store.ts';
+import type { ModelArtifacts } from '../ports/model-store.ts';
 
 /** One galaxy read from disk: its maps and the network inputs it can give. */
 export interface LoadedGalaxy {

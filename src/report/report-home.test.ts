@@ -3,12 +3,14 @@
  * (GALSPIN_HOME: galspin.sqlite + bucket/maps/<id>.bin + bucket/attributions/<version>/<id>.npy),
  * built here from the report fixtures through the pipeline's own codec and SQLite index.
  */
+
 import { copyFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR, FIXTURE_VERSION, fixtureMap, fixtureRows } from '../../test/support/report-fixtures.ts';
 import { SqliteResultIndex } from '../adapters/local/sqlite-result-index.ts';
+import { openHomeIndex } from '../app/home-index.ts';
 import { encodeStoredMap } from '../formats/map-codec.ts';
 import { writeReport } from './report.ts';
 
@@ -80,6 +82,7 @@ describe('writeReport from an embedded pipeline home', () => {
     const r = await writeReport({
       modelDir: join(FIXTURE_DIR, 'model'),
       results: home,
+      openIndex: openHomeIndex,
       catalogue: join(home, 'catalogue.csv'),
       out,
     });

@@ -31,6 +31,7 @@ import type { Figure } from './render.ts';
 import {
   bucketRoot,
   type GalaxyMap,
+  type IndexOpener,
   loadAttribution,
   loadSurveyMap,
   loadSurveyModelInput,
@@ -49,6 +50,8 @@ export interface WriteReportOptions {
   modelDir?: string;
   /** Result rows (file, or folder with results.* and/or a bucket with maps/ and attributions/). */
   results?: string;
+  /** Opens a pipeline home's SQLite index when `results` is a GALSPIN_HOME (src/app/home-index.ts). */
+  openIndex?: IndexOpener;
   /** Folder holding maps/ and attributions/ when it is not the results folder. */
   bucket?: string;
   /** Catalogue CSV with catid,label (e.g. galspin simulate's catalogue.csv). */
@@ -180,7 +183,7 @@ export async function writeReport(options: WriteReportOptions): Promise<ReportRe
   const assetUnknown = assets?.galaxies.filter((g) => g.set === 'unknown') ?? [];
   const arcsec = assets?.pixelScaleArcsec ?? TARGET_PIXEL_SCALE_ARCSEC;
 
-  const allRows = opts.results ? await readResults(opts.results) : [];
+  const allRows = opts.results ? await readResults(opts.results, opts.openIndex) : [];
   // Rows of the reported model only, when versions are recorded.
   const rows = allRows.filter((r) => r.modelVersion === undefined || r.modelVersion === metrics.modelVersion);
   const labels = new Map<string, ReportLabel>();

@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR } from '../../test/support/report-fixtures.ts';
+import { openHomeIndex } from '../app/home-index.ts';
 import { writeNpy } from '../formats/npy.ts';
 import {
   loadAttribution,
@@ -140,7 +141,7 @@ describe('readResults on a GALSPIN_HOME folder', () => {
     }
     await idx.putResult({ ...base, galaxyId: 'bad', status: 'REJECTED', reason: 'empty map' });
     idx.close();
-    const rows = await readResults(dir);
+    const rows = await readResults(dir, openHomeIndex);
     expect(rows.map((r) => [r.galaxyId, r.status])).toEqual([
       ['g0', 'CLASSIFIED'],
       ['g1', 'CLASSIFIED'],

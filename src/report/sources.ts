@@ -18,6 +18,7 @@ import { PermanentInputError } from '../errors.ts';
 import { CsvError, parseCsvTable } from '../formats/csv.ts';
 import { parseNpy } from '../formats/npy.ts';
 import type { InputKind } from '../maps/model-input.ts';
+import type { ResultIndex } from '../ports/storage.ts';
 
 export type ReportLabel = 'fast' | 'slow' | 'unknown';
 
@@ -117,10 +118,15 @@ export function parseResults(text: string, file: string): ReportRow[] {
   });
 }
 
+/**
+ * Opens an embedded home's SQLite index. The report reads through the ResultIndex port; the
+ * composition root that calls it supplies the adapter (src/app/home-index.ts).
+ */
+export type IndexOpener = (sqliteFile: string) => ResultIndex & { close(): void };
+
 /** Every result row of an embedded pipeline's SQLite index (`<GALSPIN_HOME>/index.sqlite`). */
-export async function readIndexRows(sqliteFile: string): Promise<ReportRow[]> {
-  const { SqliteResultIndex } = await import('../adapters/local/sqlite-result-index.ts');
-  const index = new SqliteResultIndex(sqliteFile);
+export async function readIndexRows(sqliteFile: string, openIndex: IndexOpener): Promise<ReportRow[]> {
+  const index = openIndex(sqliteFile);
   const out: ReportRow[] = [];
   try {
     for (const status of ['CLASSIFIED', 'REJECTED', 'FAILED'] as const) {
@@ -144,7 +150,7 @@ export async function readIndexRows(sqliteFile: string): Promise<ReportRow[]> {
  * Result rows from a file; from a folder: `results.{jsonl,json,csv}` if present, else the embedded
  * pipeline's `galspin.sqlite` or `index.sqlite` (a GALSPIN_HOME folder), else none.
  */
-export async function readResults(fileOrDir: string): Promise<ReportRow[]> {
+export async function readResults(fileOrDir: string, openIndex?: IndexOpener): Promise<ReportRow[]> {
   if (!existsSync(fileOrDir)) throw new ReportInputError(`${fileOrDir}: no such file or folder`);
   let file = fileOrDir;
   if (statSync(fileOrDir).isDirectory()) {
@@ -152,7 +158,11 @@ export async function readResults(fileOrDir: string): Promise<ReportRow[]> {
     if (!found) {
       // galspin.sqlite: queues + index of `galspin run` (src/app/embedded-ports.ts); index.sqlite: index only.
       const sqlite = ['galspin.sqlite', 'index.sqlite'].map((f) => join(fileOrDir, f)).find(existsSync);
-      return sqlite ? readIndexRows(sqlite) : [];
+      if (sqlite && !openIndex)
+        throw new ReportInputError(
+          `${sqlite}: reading a pipeline home needs an index opener (galspin report supplies one)`,
+        );
+      return sqlite && openIndex ? readIndexRows(sqlite, openIndex) : [];
     }
     file = found;
   }

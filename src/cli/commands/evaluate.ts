@@ -2,8 +2,9 @@ import { type Command, Option } from 'commander';
 import { trainingProgress } from '../../app/progress.ts';
 import { initBackend } from '../../model/backend.ts';
 import { evaluateOnSurvey, loadSurveyMaps } from '../../model/evaluate/survey-eval.ts';
-import { ModelStoreError, modelInputKind, resolveModelDir } from '../../model/store.ts';
+import { modelInputKind, resolveModelDir } from '../../model/store.ts';
 import { DatasetError } from '../../model/train/labelled-survey.ts';
+import { ModelStoreError } from '../../ports/model-store.ts';
 import { asInputError } from '../errors.ts';
 
 const f3 = (x: number) => (Number.isFinite(x) ? x.toFixed(3) : '–');

@@ -15,7 +15,8 @@ import {
   QUADRATURE_RULES,
   type QuadratureRule,
 } from '../../model/explain/quadrature.ts';
-import { artifactsToModel, ModelStoreError, modelInputKind, resolveModelDir } from '../../model/store.ts';
+import { artifactsToModel, modelInputKind, resolveModelDir } from '../../model/store.ts';
+import { ModelStoreError } from '../../ports/model-store.ts';
 import { integer, positive } from '../args.ts';
 import { asInputError, InputError } from '../errors.ts';
 import { expandInputs, pairInputs, SkipLog } from '../inputs.ts';

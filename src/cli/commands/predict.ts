@@ -9,7 +9,8 @@ import type { Table } from '../../formats/table/table.ts';
 import { initBackend } from '../../model/backend.ts';
 import { checkThresholds, ThresholdError, type Thresholds } from '../../model/serve/predict.ts';
 import { DEFAULT_MC_PASSES, type UncertaintyMethod } from '../../model/serve/uncertainty.ts';
-import { ModelStoreError, resolveModelDir } from '../../model/store.ts';
+import { resolveModelDir } from '../../model/store.ts';
+import { ModelStoreError } from '../../ports/model-store.ts';
 import {
   CatalogueInputError,
   catalogueEntries,

@@ -1,4 +1,5 @@
 import type { Command } from 'commander';
+import { openHomeIndex } from '../../app/home-index.ts';
 import { jobProgress } from '../../app/progress.ts';
 import { MetricsError } from '../../report/metrics.ts';
 import { writeReport } from '../../report/report.ts';
@@ -54,6 +55,7 @@ Examples:
           const r = await writeReport({
             modelDir: o.model,
             results: o.results,
+            openIndex: openHomeIndex,
             bucket: o.bucket,
             survey: o.survey,
             infer: o.infer,

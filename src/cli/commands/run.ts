@@ -146,8 +146,10 @@ Examples:
           // The report reads the embedded home (index + bucket); labels come from the input catalogue.
           const { writeReport } = await import('../../report/index.ts');
           const catalogue = join(dir ? resolve(dir) : resolve(home, 'demo-survey'), 'catalogue.csv');
+          const { openHomeIndex } = await import('../../app/home-index.ts');
           const report = await writeReport({
             results: home,
+            openIndex: openHomeIndex,
             catalogue: existsSync(catalogue) ? catalogue : undefined,
             out: join(home, 'report'),
           });

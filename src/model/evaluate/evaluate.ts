@@ -8,9 +8,8 @@
  * after calibration; only the probability values (and so ECE and the 0.95/0.05 classes) change.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import { logitModel } from '../train/network.ts';
+import { predictLogits } from '../serve/batched.ts';
 import type { MapSet } from '../train/train.ts';
-import { stack } from '../train/train.ts';
 import {
   applyTemperature,
   expectedCalibrationError,
@@ -41,25 +40,6 @@ export interface TestMetrics {
   calibration: { temperature: number; eceBefore: number; eceAfter: number; bins: ReliabilityBin[] };
   falsePositives: string[];
   falseNegatives: string[];
-}
-
-/** Pre-sigmoid logits for each map, batched, inference mode. */
-export function predictLogits(
-  tf: typeof tfjs,
-  model: tfjs.LayersModel,
-  inputs: readonly Float32Array[],
-  size: number,
-  batch = 256,
-): Float32Array {
-  const net = logitModel(tf, model);
-  const out = new Float32Array(inputs.length);
-  for (let s = 0; s < inputs.length; s += batch) {
-    const part = inputs.slice(s, s + batch);
-    const z = tf.tidy(() => (net.predict(stack(tf, part, size)) as tfjs.Tensor).reshape([part.length]));
-    out.set(z.dataSync() as Float32Array, s);
-    z.dispose();
-  }
-  return out;
 }
 
 /** Metrics from logits (so tests can check them without a network). */

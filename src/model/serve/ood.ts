@@ -10,6 +10,8 @@
  * embedded run and the AWS worker flag the same map the same way on any engine.
  */
 
+import type { OodVerdict } from '../../ports/classifier.ts';
+
 export interface OodModel {
   /** Feature names, in order (for model cards). */
   features: string[];
@@ -21,12 +23,6 @@ export interface OodModel {
   /** Quantile of the training distances the threshold sits at. */
   quantile: number;
   n: number;
-}
-
-export interface OodVerdict {
-  distance: number;
-  threshold: number;
-  outOfDistribution: boolean;
 }
 
 export const OOD_QUANTILE = 0.995;

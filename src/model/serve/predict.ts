@@ -9,7 +9,7 @@ import type * as tfjs from '@tensorflow/tfjs';
 import { DEFAULT_THRESHOLDS, type RotatorClass } from '../../config/index.ts';
 import { GalspinError } from '../../errors.ts';
 import { sigmoid } from '../evaluate/calibration.ts';
-import { predictLogits } from '../evaluate/evaluate.ts';
+import { predictLogits } from './batched.ts';
 import { predictiveUncertainty, type UncertaintyMethod } from './uncertainty.ts';
 
 export interface Thresholds {

@@ -18,7 +18,8 @@
  */
 import type * as tfjs from '@tensorflow/tfjs';
 import { GalspinError } from '../../errors.ts';
-import { type NativeBackend, nativeBackend, type OpAttr } from './native-training.ts';
+import type { NativeBackend, OpAttr } from './native-backend.ts';
+import { nativeBackend } from './native-training.ts';
 
 type Tf = typeof tfjs;
 

@@ -18,7 +18,7 @@
  * mode), tfjs's own gradient runs.
  */
 import type * as tfjs from '@tensorflow/tfjs';
-import type { NativeBackend, OpAttr } from './native-training.ts';
+import type { NativeBackend, OpAttr } from './native-backend.ts';
 
 type Tf = typeof tfjs;
 

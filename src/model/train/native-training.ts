@@ -25,30 +25,10 @@
  * (wasm, cpu).
  */
 import type * as tfjs from '@tensorflow/tfjs';
+import type { NativeBackend, OpAttr } from './native-backend.ts';
 import { oneDnnMaxPoolGradient, probeOneDnnMaxPool } from './native-maxpool.ts';
 
 type Tf = typeof tfjs;
-
-export interface OpAttr {
-  name: string;
-  type: number;
-  value: unknown;
-}
-
-/** The slice of tfjs-node's NodeJSKernelBackend this module uses. */
-export interface NativeBackend {
-  binding: {
-    TF_ATTR_TYPE: number;
-    TF_ATTR_FLOAT: number;
-    TF_ATTR_STRING: number;
-    TF_ATTR_BOOL: number;
-    TF_ATTR_SHAPE: number;
-    TF_ATTR_INT: number;
-    TF_FLOAT: number;
-  };
-  executeSingleOutput(name: string, attrs: OpAttr[], inputs: tfjs.Tensor[]): tfjs.Tensor;
-  executeMultipleOutputs(name: string, attrs: OpAttr[], inputs: tfjs.Tensor[], n: number): tfjs.Tensor[];
-}
 
 /** The libtensorflow backend in use, or undefined on wasm/cpu. */
 export function nativeBackend(tf: Tf): NativeBackend | undefined {

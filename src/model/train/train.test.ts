@@ -1,7 +1,8 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { syntheticDataset } from '../../../test/support/synthetic-maps.ts';
 import { initBackend } from '../backend.ts';
-import { predictProbabilities, trainClassifier } from './train.ts';
+import { predictProbabilities } from '../serve/batched.ts';
+import { trainClassifier } from './train.ts';
 
 type Tf = Awaited<ReturnType<typeof initBackend>>['tf'];
 let tf: Tf;

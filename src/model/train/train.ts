@@ -14,9 +14,11 @@
  *   random, and let the "test" part drive checkpointing and early stopping. Rotated copies of one
  *   galaxy land on both sides, so its figures are inflated; it exists to reproduce them.
  */
+
 import type * as tfjs from '@tensorflow/tfjs';
 import { GalspinError } from '../../errors.ts';
 import { deriveSeed, mulberry32 } from '../../maps/random.ts';
+import { predictProbabilities, stackMaps } from '../serve/batched.ts';
 import { augmentedEpoch, augmentMap, balancingOversample, PAPER_AUGMENTATION } from './augment.ts';
 import { BestCheckpoint, EarlyStopping, type EpochRecord, ReduceLrOnPlateau } from './callbacks.ts';
 import type { LabeledMaps } from './labelled-survey.ts';
@@ -93,35 +95,6 @@ function pick(d: LabeledMaps | MapSet, idx: readonly number[]): MapSet {
     inputs: idx.map((i) => d.inputs[i]),
     labels: idx.map((i) => d.labels[i]),
   };
-}
-
-/** Stacks HWC maps into an [n, size, size, C] tensor; C = values per map / size². */
-export function stack(tf: typeof tfjs, inputs: readonly Float32Array[], size: number): tfjs.Tensor4D {
-  const per = inputs[0]?.length ?? size * size;
-  const channels = per / (size * size);
-  if (!Number.isInteger(channels) || inputs.some((x) => x.length !== per))
-    throw new TrainingError(`maps must all hold ${size}×${size}×C values`);
-  const buf = new Float32Array(inputs.length * per);
-  for (let i = 0; i < inputs.length; i++) buf.set(inputs[i], i * per);
-  return tf.tensor4d(buf, [inputs.length, size, size, channels]);
-}
-
-/** P(fast) for each map, in batches, inference mode (dropout off, BatchNorm moving statistics). */
-export function predictProbabilities(
-  tf: typeof tfjs,
-  model: tfjs.LayersModel,
-  inputs: readonly Float32Array[],
-  size: number,
-  batch = 256,
-): Float32Array {
-  const out = new Float32Array(inputs.length);
-  for (let s = 0; s < inputs.length; s += batch) {
-    const part = inputs.slice(s, s + batch);
-    const p = tf.tidy(() => (model.predict(stack(tf, part, size)) as tfjs.Tensor).reshape([part.length]));
-    out.set(p.dataSync() as Float32Array, s);
-    p.dispose();
-  }
-  return out;
 }
 
 function bce(p: Float32Array, labels: readonly number[]): number {
@@ -258,7 +231,7 @@ export async function trainClassifier(
     const nBatches = Math.ceil(order.length / o.batchSize);
     for (let b = 0; b < nBatches; b++) {
       const idx = order.slice(b * o.batchSize, (b + 1) * o.batchSize);
-      const x = stack(
+      const x = stackMaps(
         tf,
         idx.map((i) => set.inputs[i]),
         size,
