@@ -46,7 +46,8 @@ module.exports = {
     ...upward,
     {
       name: 'adapters-import-only-ports',
-      comment: 'an adapter implements a port (src/ports) over one technology, and knows nothing else of galspin',
+      comment:
+        'an adapter implements a port (src/ports) over one technology, and knows nothing else of galspin',
       severity: 'error',
       from: { path: '^src/adapters/', pathNot: TEST },
       to: { path: '^src/', pathNot: ['^src/adapters/', '^src/ports/', '^src/config/', '^src/errors\\.ts$'] },

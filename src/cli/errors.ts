@@ -1,8 +1,6 @@
 // The error classes' own modules: the indexes pull in the FITS reader and zod, which `--help` need not load.
 
 import { GalspinError, PermanentInputError } from '../errors.ts';
-import { FitsError } from '../fits/errors.ts';
-import { MapError } from '../maps/types.ts';
 
 /** A command-line usage mistake: exit code 2. */
 export class UsageError extends GalspinError {
@@ -38,15 +36,4 @@ export function formatCliError(err: unknown, verbose: boolean): string {
   if (!(err instanceof Error)) return `galspin: ${String(err)}`;
   const line = `galspin: ${err.message.split('\n')[0]}`;
   return verbose && err.stack ? `${line}\n${err.stack}` : line;
-}
-
-/**
- * One stderr line for a file that cannot be read (FITS, map or file-system error), so a
- * multi-file command can go on with the others; anything else is a bug and is rethrown.
- */
-export function reportFileError(file: string, err: unknown): void {
-  const named = err instanceof MapError || err instanceof FitsError;
-  if (!named && !(err as NodeJS.ErrnoException | undefined)?.code) throw err;
-  const msg = named ? (err as Error).message : `${file}: ${(err as Error).message}`;
-  process.stderr.write(`galspin: ${msg.split('\n')[0]}\n`);
 }

@@ -22,12 +22,6 @@ export const TABLE_KEYS = {
   gsi2sk: 'GSI2SK',
 } as const;
 
-/** Attribute that tells row kinds apart (`result` | `source`). */
-export const ROW_KIND_ATTRIBUTE = 'kind';
-
-/** Attribute holding STATUS_RANK of a source row, for the conditional put. */
-export const STATUS_RANK_ATTRIBUTE = 'statusRank';
-
 /**
  * Table shape in a neutral form: attribute types are the DynamoDB letters ('S'), which equal the
  * CDK `AttributeType` values, and projection 'ALL' equals `ProjectionType.ALL`.

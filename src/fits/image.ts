@@ -37,24 +37,6 @@ export function decodeRaw(bytes: Uint8Array, bitpix: Bitpix, count: number): Raw
   }
 }
 
-/** Physical values as float64: BZERO + BSCALE × stored, NaN where stored == BLANK. */
-export function decodeImage(
-  bytes: Uint8Array,
-  bitpix: Bitpix,
-  count: number,
-  scaling: Scaling,
-): Float64Array {
-  const { bscale, bzero } = scaling;
-  const identity = bscale === 1 && bzero === 0;
-  if (bitpix === -64) {
-    const out = decodeRaw(bytes, bitpix, count) as Float64Array;
-    if (!identity) for (let i = 0; i < count; i++) out[i] = out[i] * bscale + bzero;
-    return out;
-  }
-  const raw = decodeRaw(bytes, bitpix, count);
-  return scaleRaw(raw, scaling, bitpix < 0);
-}
-
 /** Applies scaling and BLANK to already host-order stored values. */
 export function scaleRaw(raw: RawImage, scaling: Scaling, isFloat: boolean): Float64Array {
   const { bscale, bzero } = scaling;

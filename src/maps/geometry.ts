@@ -15,14 +15,6 @@ export interface Ellipse {
   paDeg: number;
 }
 
-/** Coordinates of spaxel (x, y) offsets along the major (u) and minor (v) axes. */
-export function toEllipseFrame(x: number, y: number, paDeg: number): { u: number; v: number } {
-  const pa = (paDeg * Math.PI) / 180;
-  const s = Math.sin(pa);
-  const c = Math.cos(pa);
-  return { u: -x * s + y * c, v: -x * c - y * s };
-}
-
 /**
  * Semi-major axis (pixels) of the ellipse of the given ε and PA through every spaxel centre.
  * Returned row-major, width × height.
@@ -43,9 +35,4 @@ export function ellipticalRadii(width: number, height: number, e: Ellipse): Floa
     }
   }
   return out;
-}
-
-/** Centre of a width × height grid in pixel coordinates (the middle between the two central spaxels). */
-export function gridCentre(width: number, height: number): { xc: number; yc: number } {
-  return { xc: (width - 1) / 2, yc: (height - 1) / 2 };
 }

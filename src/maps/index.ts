@@ -7,7 +7,7 @@ export {
   type SpinEllipticityFailure,
   type SpinEllipticityOptions,
 } from './classical.ts';
-export { type Ellipse, ellipticalRadii, gridCentre, toEllipseFrame } from './geometry.ts';
+export { type Ellipse, ellipticalRadii } from './geometry.ts';
 export {
   type Aperture,
   type KinematicMeasures,

@@ -155,8 +155,3 @@ export async function initBackend(
     `no TensorFlow.js backend could start: ${skipped.map((s) => `${s.name}: ${s.reason}`).join('; ')}`,
   );
 }
-
-/** The backend chosen by the last successful initBackend, if any. */
-export function currentBackend(): Backend | undefined {
-  return current;
-}

@@ -5,7 +5,7 @@
  * previous page. Rows come out in the shared snake_case columns (src/formats/table/columns.ts).
  */
 
-import type { ResultRow, ResultStatus, RotatorClass, SourceRow } from '../config/index.ts';
+import type { ResultRow, ResultStatus, SourceRow } from '../config/index.ts';
 import { PermanentInputError } from '../errors.ts';
 import { RESULT_COLUMNS, resultRecord, SOURCE_COLUMNS, sourceRecord } from '../formats/table/columns.ts';
 import type { CellValue, Column } from '../formats/table/table.ts';

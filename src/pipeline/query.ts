@@ -3,7 +3,7 @@
  * model version + probability range) or of statuses (results or uploads, optionally one run), as
  * a {@link Table} that every output format (text, CSV, JSON, ECSV, FITS BINTABLE) renders.
  */
-import type { ResultRow, ResultStatus, RotatorClass, SourceRow } from '../config/index.ts';
+import type { ResultRow, SourceRow } from '../config/index.ts';
 import { PermanentInputError } from '../errors.ts';
 import { toCsv, toTextTable } from '../formats/table/csv-write.ts';
 import { toEcsv } from '../formats/table/ecsv-write.ts';
@@ -167,8 +167,6 @@ export async function runQuery(
 }
 
 export type OutputFormat = 'table' | 'csv' | 'json' | 'jsonl' | 'ecsv' | 'fits';
-export const OUTPUT_FORMATS: readonly OutputFormat[] = ['table', 'csv', 'json', 'jsonl', 'ecsv', 'fits'];
-
 /** Renders a query result; FITS is binary, everything else text. */
 export function renderQuery(result: QueryResult, format: OutputFormat): string | Uint8Array {
   switch (format) {

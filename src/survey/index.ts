@@ -54,7 +54,6 @@ export { type GalaxyMeasurement, LABEL_RULE, measureGalaxy, qualityMask } from '
 export {
   applySurveyDefects,
   drawNuisance,
-  isStressPreset,
   STRESS_DESCRIPTIONS,
   STRESS_PRESETS,
   type StressPreset,

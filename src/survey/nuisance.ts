@@ -23,10 +23,6 @@ export const STRESS_PRESETS = [
 ] as const;
 export type StressPreset = (typeof STRESS_PRESETS)[number];
 
-export function isStressPreset(s: string): s is StressPreset {
-  return (STRESS_PRESETS as readonly string[]).includes(s);
-}
-
 /** What each preset changes, for help texts and survey.json. */
 export const STRESS_DESCRIPTIONS: Readonly<Record<StressPreset, string>> = {
   'low-sn': 'S/N at Re 3–5',
@@ -38,17 +34,6 @@ export const STRESS_DESCRIPTIONS: Readonly<Record<StressPreset, string>> = {
   large: 'Re 6–9″',
   flat: 'ε 0.4–0.8 (all labeled galaxies fast by the rule)',
 };
-
-/** Range of the nuisance distribution (default, without stress). */
-export const NUISANCE_RANGES = {
-  reArcsec: [1.5, 9],
-  sersicN: [0.8, 6],
-  ellipticity: [0, 0.4],
-  snAtRe: [3, 30],
-  psfFwhmArcsec: [1.3, 3.2],
-  centreOffsetPx: 2,
-  sigmaScaleKms: [60, 300],
-} as const;
 
 const GRID_CENTRE = 24.5;
 

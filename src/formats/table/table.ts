@@ -8,17 +8,6 @@
  * string → nA, bool → L, uint8 → B, int16 → I, int32 → J, int64 → K, float32 → E, float64 → D.
  */
 export type ColumnType = 'string' | 'bool' | 'uint8' | 'int16' | 'int32' | 'int64' | 'float32' | 'float64';
-export const COLUMN_TYPES: readonly ColumnType[] = [
-  'string',
-  'bool',
-  'uint8',
-  'int16',
-  'int32',
-  'int64',
-  'float32',
-  'float64',
-];
-
 /** A cell: int64 cells are bigint (exact beyond 2^53); null, undefined and NaN are missing. */
 export type CellValue = string | number | bigint | boolean | null | undefined;
 
@@ -39,11 +28,6 @@ export interface Table {
 
 export function isMissing(v: CellValue): v is null | undefined {
   return v === null || v === undefined || (typeof v === 'number' && Number.isNaN(v));
-}
-
-/** Integer types: a missing cell needs a null sentinel in FITS (TNULLn) and `""` in ECSV. */
-export function isIntegerType(t: ColumnType): boolean {
-  return t === 'uint8' || t === 'int16' || t === 'int32' || t === 'int64';
 }
 
 /** Number-valued types (right-aligned in text tables). */

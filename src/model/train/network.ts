@@ -164,8 +164,3 @@ export function shiftLogit(tf: typeof tfjs, model: tfjs.LayersModel, shift: numb
   layer.setWeights([kernel, moved]);
   moved.dispose();
 }
-
-/** Total parameters, trainable and not (BatchNorm moving statistics count, as in Keras' summary). */
-export function countParams(model: tfjs.LayersModel): number {
-  return model.countParams();
-}
