@@ -64,6 +64,35 @@ const NOT_REPLAYED = new Set([
   'AmazonSQS.ListQueues',
 ]);
 
+/**
+ * `python3 -m moto.server` with its request recorder behind a lock. moto's server is threaded and
+ * the recorder appends each request to the file in more than one write, so under load two large
+ * requests (a map PutObject, say) could interleave, and the torn lines would be lost at replay: an
+ * object the pipeline wrote would vanish across the restart, which S3 never does.
+ */
+const LOCKED_RECORDER = `
+import sys, threading
+from moto.moto_api._internal.recorder import models
+lock = threading.Lock()
+record = models.Recorder._record_request
+def locked(self, *args, **kwargs):
+    with lock:
+        return record(self, *args, **kwargs)
+models.Recorder._record_request = locked
+from moto.server import main
+sys.argv[0] = 'moto.server'
+main(sys.argv[1:])
+`;
+
+function parses(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
 function replayable(line: string): boolean {
   try {
     const e = JSON.parse(line) as { method: string; headers: Record<string, string> };
@@ -105,10 +134,14 @@ export class MotoServer {
   private async startBackend(): Promise<void> {
     this.backendPort = await freePort();
     this.log = '';
-    const child = spawn('python3', ['-m', 'moto.server', '-H', '127.0.0.1', '-p', String(this.backendPort)], {
-      env: { ...process.env, MOTO_ENABLE_RECORDING: 'True', MOTO_RECORDER_FILEPATH: this.recording },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const child = spawn(
+      'python3',
+      ['-c', LOCKED_RECORDER, '-H', '127.0.0.1', '-p', String(this.backendPort)],
+      {
+        env: { ...process.env, MOTO_ENABLE_RECORDING: 'True', MOTO_RECORDER_FILEPATH: this.recording },
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     const keep = (b: Buffer) => {
       this.log = (this.log + b.toString()).slice(-4000);
     };
@@ -183,10 +216,15 @@ export class MotoServer {
     downMs = 1_000,
   ): Promise<{ replayed: number; downMs: number; startMs: number; replayMs: number }> {
     await this.unlisten();
+    const before = await this.objects();
     await this.stopBackend();
-    const lines = readFileSync(this.recording, 'utf8')
+    const recorded = readFileSync(this.recording, 'utf8')
       .split('\n')
-      .filter((l) => l.trim() && replayable(l));
+      .filter((l) => l.trim());
+    const torn = recorded.filter((l) => !parses(l)).length;
+    // A torn line is a lost write: fail here, naming it, rather than as a missing object later.
+    if (torn > 0) throw new Error(`moto recording ${this.recording}: ${torn} torn line(s)`);
+    const lines = recorded.filter(replayable);
     writeFileSync(this.recording, lines.length ? `${lines.join('\n')}\n` : '');
     const started = Date.now();
     await this.startBackend();
@@ -195,10 +233,31 @@ export class MotoServer {
       method: 'POST',
     });
     if (!r.ok) throw new Error(`moto replay failed: ${r.status} ${await r.text()}`);
+    // moto's replay ignores the status of each replayed request: check that every object came back,
+    // so an emulator that lost one fails here, naming it, and never as a pipeline bug later.
+    const after = await this.objects();
+    const lost = [...before].filter(([key, size]) => after.get(key) !== size).map(([key]) => key);
+    if (lost.length > 0)
+      throw new Error(`moto replay lost ${lost.length} object(s): ${lost.slice(0, 5).join(', ')}`);
     const replayMs = Date.now() - started - startMs;
     await sleep(Math.max(0, downMs - (Date.now() - started)));
     await this.listen();
     return { replayed: lines.length, downMs: Date.now() - started, startMs, replayMs };
+  }
+
+  /** Every object of every bucket, `bucket/key` → size (the backend's S3 listing, up to 1000 a bucket). */
+  private async objects(): Promise<Map<string, string>> {
+    const base = `http://127.0.0.1:${this.backendPort}`;
+    const tags = (xml: string, tag: string) =>
+      [...xml.matchAll(new RegExp(`<${tag}>([^<]*)</${tag}>`, 'g'))].map((m) => m[1]);
+    const out = new Map<string, string>();
+    for (const bucket of tags(await (await fetch(`${base}/`)).text(), 'Name')) {
+      const xml = await (await fetch(`${base}/${bucket}?list-type=2`)).text();
+      const keys = tags(xml, 'Key');
+      const sizes = tags(xml, 'Size');
+      for (const [i, key] of keys.entries()) out.set(`${bucket}/${key}`, sizes[i]);
+    }
+    return out;
   }
 
   /** Forgets what was recorded so far: a later restart brings back only what happens from now on. */
