@@ -5,24 +5,7 @@
  * test/. The README's Architecture section lists the same layers.
  */
 
-/** Top to bottom. A path belongs to the first layer whose pattern matches it. */
-const LAYERS = [
-  { name: 'dev-tools', path: '^(scripts|bench)/' },
-  { name: 'cli', path: '^src/cli/' },
-  { name: 'shells', path: '^(lambdas|gpu-tasks)/' },
-  { name: 'app', path: '^src/app/' },
-  { name: 'report', path: '^src/report/' },
-  { name: 'pipeline', path: '^src/pipeline/' },
-  { name: 'adapters', path: '^src/adapters/' },
-  { name: 'predict', path: '^src/predict/' },
-  { name: 'model', path: '^src/model/' },
-  { name: 'survey', path: '^src/survey/' },
-  { name: 'ports', path: '^src/ports/' },
-  { name: 'formats', path: '^src/formats/' },
-  { name: 'maps', path: '^src/maps/' },
-  { name: 'fits', path: '^src/fits/' },
-  { name: 'base', path: '^src/(config/|errors\\.ts$)' },
-];
+const { LAYERS } = require('./scripts/layers.cjs');
 
 const TEST = '(\\.test\\.ts$|^test/)';
 

@@ -40,6 +40,8 @@ describe('layer rules', () => {
     const dir = mkdtempSync(join(tmpdir(), 'galspin-layers-'));
     dirs.push(dir);
     copyFileSync(join(ROOT, '.dependency-cruiser.cjs'), join(dir, '.dependency-cruiser.cjs'));
+    mkdirSync(join(dir, 'scripts'));
+    copyFileSync(join(ROOT, 'scripts/layers.cjs'), join(dir, 'scripts/layers.cjs'));
     writeFileSync(
       join(dir, 'tsconfig.json'),
       JSON.stringify({
