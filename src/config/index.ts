@@ -6,7 +6,7 @@
 
 export { ResultStatus, RotatorClass, RunId, Survey } from './domain.ts';
 export * from './env.ts';
+export * from './index-table.ts';
 export * from './messages.ts';
 export * from './names.ts';
 export * from './rows.ts';
-export * from './table.ts';

@@ -1,6 +1,6 @@
 /**
  * What a reader of the results index asks for, shared by the query service (one page, src/pipeline/
- * query.ts) and exports (every matching row, src/pipeline/export.ts): one galaxy, the results of
+ * query.ts) and exports (every matching row, src/pipeline/export-rows.ts): one galaxy, the results of
  * one class under one model, or the rows of one status.
  */
 import type { ResultStatus, RotatorClass } from '../config/index.ts';

@@ -3,7 +3,7 @@
  * no script and no network resource, so it opens from disk, from any static host, or from S3.
  */
 import { marked } from 'marked';
-import { fastPrecision, type Metrics, PAPER_METRICS } from './metrics.ts';
+import { fastPrecision, type Metrics, PAPER_METRICS } from './metrics-json.ts';
 import type { ReportRow } from './sources.ts';
 
 export interface FigureRef {

@@ -21,7 +21,7 @@ export {
   type UnknownProbabilityInput,
   unknownProbabilityFigure,
 } from './figures/unknown-probabilities.ts';
-export { type Metrics, MetricsError, parseMetrics, readMetrics } from './metrics.ts';
+export { type Metrics, MetricsError, parseMetrics, readMetrics } from './metrics-json.ts';
 export { type Figure, FigureError } from './render.ts';
 export { type ReportResult, resolveReportModelDir, type WriteReportOptions, writeReport } from './report.ts';
 export { ReportInputError } from './sources.ts';

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { FIXTURE_DIR } from '../../test/support/report-fixtures.ts';
-import { MetricsError } from './metrics.ts';
+import { MetricsError } from './metrics-json.ts';
 import { writeReport } from './report.ts';
 import { ReportInputError } from './sources.ts';
 

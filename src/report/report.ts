@@ -26,7 +26,7 @@ import { trainingCurvesFigure } from './figures/training-curves.ts';
 import { unknownProbabilityFigure } from './figures/unknown-probabilities.ts';
 import { type FigureRef, renderReportHtml } from './html.ts';
 import { type InferredOutputs, inferOutputs } from './infer.ts';
-import { type Metrics, MetricsError, readMetrics } from './metrics.ts';
+import { type Metrics, MetricsError, readMetrics } from './metrics-json.ts';
 import type { Figure } from './render.ts';
 import {
   bucketRoot,

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { formatCsv } from '../../src/formats/csv.ts';
 import { readTable, writeTable } from '../../src/formats/table/io.ts';
-import { ADDED_COLUMNS } from '../../src/predict/catalogue.ts';
+import { ADDED_COLUMNS } from '../../src/predict/on-catalogue.ts';
 import { astropyRead, hasAstropy } from '../support/astropy-oracle.ts';
 import { runGalspin } from '../support/run-cli.ts';
 

@@ -15,7 +15,7 @@ import { fileURLToPath } from 'node:url';
 import { type BrowserContext, chromium } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { main } from '../../src/cli/main.ts';
-import { fastPrecision, parseMetrics } from '../../src/report/metrics.ts';
+import { fastPrecision, parseMetrics } from '../../src/report/metrics-json.ts';
 import { resolveReportModelDir } from '../../src/report/report.ts';
 
 const CHROMIUM = process.env.GALSPIN_CHROMIUM ?? '/usr/bin/chromium';

@@ -2,7 +2,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parseNpy } from '../../src/formats/npy.ts';
-import { type Metrics, parseMetrics } from '../../src/report/metrics.ts';
+import { type Metrics, parseMetrics } from '../../src/report/metrics-json.ts';
 import { parseResults, type ReportRow } from '../../src/report/sources.ts';
 
 export const FIXTURE_DIR = fileURLToPath(new URL('../fixtures/report/', import.meta.url));

@@ -1,5 +1,5 @@
 /**
- * ResultIndex on one DynamoDB table (layout in src/config/table.ts). Rows are stored as top-level
+ * ResultIndex on one DynamoDB table (layout in src/config/index-table.ts). Rows are stored as top-level
  * attributes beside their key attributes, so they read naturally in the console; conditional puts make
  * redeliveries idempotent and keep older writes from overwriting newer ones.
  */

@@ -1,5 +1,5 @@
 /**
- * The results index in SQLite, laid out exactly like the DynamoDB single table (src/config/table.ts):
+ * The results index in SQLite, laid out exactly like the DynamoDB single table (src/config/index-table.ts):
  * the same key strings, the same two secondary indexes, the same conditional-put rules, so the
  * embedded mode and AWS answer queries identically.
  */

@@ -18,7 +18,7 @@ import {
   FILE_COLUMN,
   ID_COLUMN,
   withPredictions,
-} from '../../predict/catalogue.ts';
+} from '../../predict/on-catalogue.ts';
 import {
   type LoadedGalaxy,
   loadGalaxy,

@@ -9,7 +9,7 @@ import { ecsvHeader, ecsvNames, ecsvRows } from '../../formats/table/ecsv-write.
 import { toFitsBintable } from '../../formats/table/fits-write.ts';
 import { tableFormatOf } from '../../formats/table/io.ts';
 import type { CellValue, Table } from '../../formats/table/table.ts';
-import { type ExportSpec, type ExportStream, openExport } from '../../pipeline/export.ts';
+import { type ExportSpec, type ExportStream, openExport } from '../../pipeline/export-rows.ts';
 import { integer, unitInterval } from '../args.ts';
 import { InputError, UsageError } from '../errors.ts';
 import { jsonRecords, renderStdout } from '../table-output.ts';

@@ -1,7 +1,7 @@
 import type { Command } from 'commander';
 import { openHomeIndex } from '../../app/home-index.ts';
 import { jobProgress } from '../../app/progress.ts';
-import { MetricsError } from '../../report/metrics.ts';
+import { MetricsError } from '../../report/metrics-json.ts';
 import { writeReport } from '../../report/report.ts';
 import { ReportInputError } from '../../report/sources.ts';
 import { InputError, UsageError } from '../errors.ts';

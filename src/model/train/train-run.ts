@@ -14,10 +14,10 @@ import { evaluateModel } from '../evaluate/evaluate.ts';
 import { predictLogits } from '../serve/batched.ts';
 import { fitOod } from '../serve/ood.ts';
 import { modelToArtifacts, writeModelDir } from '../store.ts';
+import { attachReportAssets } from './build-report-assets.ts';
 import { historyCsv } from './callbacks.ts';
 import type { SurveyData } from './labelled-survey.ts';
 import { codeVersion, type MetricsJson, modelCard, newModelVersion, PAPER_FIGURES } from './model-card.ts';
-import { attachReportAssets } from './report-assets.ts';
 import { type TrainOptions, type TrainResult, trainClassifier } from './train.ts';
 
 /** Paths inside the working directory are recorded relative to it (portable model cards). */

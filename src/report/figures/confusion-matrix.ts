@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { Confusion } from '../metrics.ts';
+import type { Confusion } from '../metrics-json.ts';
 import { type Figure, FigureError, renderFigure } from '../render.ts';
 
 /**

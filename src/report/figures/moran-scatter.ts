@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { moranScatter } from '../moran-scatter.ts';
+import { moranScatter } from '../moran-scatter-data.ts';
 import { CLASS_COLOURS, type Figure, FigureError, renderFigure } from '../render.ts';
 import type { MapImage } from './map-panel.ts';
 

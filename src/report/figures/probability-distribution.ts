@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { LabeledProbability } from '../metrics.ts';
+import type { LabeledProbability } from '../metrics-json.ts';
 import { CLASS_COLOURS, type Figure, FigureError, renderFigure } from '../render.ts';
 import { histogram } from './histogram.ts';
 

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import type { RocPoint } from '../metrics.ts';
+import type { RocPoint } from '../metrics-json.ts';
 import { type Figure, FigureError, renderFigure } from '../render.ts';
 
 export interface RocInput {

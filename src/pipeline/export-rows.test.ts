@@ -5,7 +5,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { FolderBlobStore } from '../adapters/local/folder-blob-store.ts';
 import { SqliteResultIndex } from '../adapters/local/sqlite-result-index.ts';
 import type { ResultRow } from '../config/index.ts';
-import { latestRunId, openExport } from './export.ts';
+import { latestRunId, openExport } from './export-rows.ts';
 
 const home = mkdtempSync(join(tmpdir(), 'galspin-stream-'));
 const index = new SqliteResultIndex(join(home, 'index.sqlite'));

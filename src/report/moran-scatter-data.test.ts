@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { moranScatter } from './moran-scatter.ts';
+import { moranScatter } from './moran-scatter-data.ts';
 
 describe('moranScatter', () => {
   it('gives I = 0.4 for the 1×4 ramp [1, 2, 3, 4] (hand-computed; PySAL lat2W rook, row-standardised)', () => {
