@@ -1,6 +1,6 @@
 import { Match } from 'aws-cdk-lib/assertions';
 import { describe, expect, it } from 'vitest';
-import { asArray, type Json, resourcesOf, synthGalspin } from './test-support.ts';
+import { asArray, type Json, resourcesOf, synthGalspin } from '../test/support/cdk-synth.ts';
 
 const dev = synthGalspin();
 const prod = synthGalspin({ environment: 'prod' });

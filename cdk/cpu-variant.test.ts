@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { type Json, resourcesOf, synthGalspin } from './test-support.ts';
+import { type Json, resourcesOf, synthGalspin } from '../test/support/cdk-synth.ts';
 
 const cpu = synthGalspin({ cpuOnly: 'true', environment: 'cpu' });
 const g5 = synthGalspin({ instanceType: 'g5.xlarge', environment: 'g5', maxTasks: 2 });

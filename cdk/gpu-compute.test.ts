@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { TIMEOUTS } from '../src/config/index.ts';
+import { type Json, resourcesOf, synthGalspin } from '../test/support/cdk-synth.ts';
 import { backlogSteps } from './lib/constructs/scaling.ts';
-import { type Json, resourcesOf, synthGalspin } from './test-support.ts';
 
 const { json, template } = synthGalspin({ maxTasks: 3, backlogPerTask: 200 });
 const one = (type: string) => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { FITS_SUFFIXES, LIMITS, PREFIX, TIMEOUTS } from '../src/config/index.ts';
-import { type Json, resourcesOf, synthGalspin } from './test-support.ts';
+import { type Json, resourcesOf, synthGalspin } from '../test/support/cdk-synth.ts';
 
 const { json } = synthGalspin();
 const queues = Object.fromEntries(

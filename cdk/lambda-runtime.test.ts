@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { PreprocessEnv, QueryEnv } from '../src/config/index.ts';
-import { type Json, resourcesOf, synthGalspin } from './test-support.ts';
+import { type Json, resourcesOf, synthGalspin } from '../test/support/cdk-synth.ts';
 
 const { json } = synthGalspin();
 const shells = resourcesOf(json, 'AWS::Lambda::Function').filter(

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { allStatements, type Json, resourcesOf, synthGalspin } from '../test/support/cdk-synth.ts';
 import { actionsOf as actionsOfTable } from './lib/actions.ts';
-import { allStatements, type Json, resourcesOf, synthGalspin } from './test-support.ts';
 
 /** Services that hold galspin's data: no wildcard actions on them, anywhere. */
 const DATA_SERVICES = ['s3', 'dynamodb', 'sqs', 'kms', 'sns'];

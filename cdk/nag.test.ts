@@ -2,7 +2,7 @@ import { type Stack, Validations } from 'aws-cdk-lib';
 import * as iam from 'aws-cdk-lib/aws-iam';
 import { AwsSolutionsChecks } from 'cdk-nag';
 import { describe, expect, it } from 'vitest';
-import { synthGalspin } from './test-support.ts';
+import { synthGalspin } from '../test/support/cdk-synth.ts';
 
 const gpu = synthGalspin();
 const cpu = synthGalspin({ cpuOnly: true, environment: 'cpu', alarmEmail: 'ops@example.org' });

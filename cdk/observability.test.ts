@@ -1,10 +1,10 @@
 import { readFileSync } from 'node:fs';
 import * as path from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type Json, resourcesOf, synthGalspin } from '../test/support/cdk-synth.ts';
 import { QUEUE_AGE_BUDGET } from './lib/constructs/observability.ts';
 import { LOG_METRICS } from './lib/metrics.ts';
 import { REPO_ROOT } from './lib/paths.ts';
-import { type Json, resourcesOf, synthGalspin } from './test-support.ts';
 
 const { json } = synthGalspin({ alarmEmail: 'ops@example.org' });
 const queueId = (name: string) =>

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { tableDefinition } from '../src/config/index.ts';
+import { type Json, resourcesOf, synthGalspin } from '../test/support/cdk-synth.ts';
 import { QUERY_ROUTES } from './lib/constructs/results.ts';
-import { type Json, resourcesOf, synthGalspin } from './test-support.ts';
 
 const { json } = synthGalspin();
 

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { type Json, resourcesOf, synthGalspin } from '../test/support/cdk-synth.ts';
 import { RETRAIN_OUTPUTS } from './lib/constructs/retraining.ts';
-import { type Json, resourcesOf, synthGalspin } from './test-support.ts';
 
 const schedule = 'cron(30 2 ? * MON *)';
 const { json } = synthGalspin({ retrainSchedule: schedule });

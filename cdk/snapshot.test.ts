@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { synthGalspin } from './test-support.ts';
+import { synthGalspin } from '../test/support/cdk-synth.ts';
 
 /**
  * Asset hashes change with every edit to a Lambda, a task or the Dockerfile; they are replaced so

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { pngStats } from './figures/png-check.ts';
+import { pngStats } from '../../test/support/png-check.ts';
 import { FONT_FILES, svgToPng, vegaLiteToSvg } from './render.ts';
 
 describe('render', () => {

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { expectRenderedFigure } from '../../../test/support/png-check.ts';
 import { fixtureAttribution, fixtureMap } from '../../../test/support/report-fixtures.ts';
 import { attributionPanelsFigure } from './attribution-panels.ts';
-import { expectRenderedFigure } from './png-check.ts';
 
 describe('attributionPanelsFigure', () => {
   it('renders velocity | IG rows with a colour bar each', async () => {

@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { expectRenderedFigure } from '../../../test/support/png-check.ts';
 import { fixtureMetrics } from '../../../test/support/report-fixtures.ts';
 import { FigureError } from '../render.ts';
 import { confusionMatrixFigure } from './confusion-matrix.ts';
-import { expectRenderedFigure } from './png-check.ts';
 
 describe('confusionMatrixFigure', () => {
   it('renders counts and within-class rates from metrics.json', async () => {

@@ -1,8 +1,8 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
+import { expectRenderedFigure } from '../../../test/support/png-check.ts';
 import { FIXTURE_DIR, fixtureMap, fixtureMetrics } from '../../../test/support/report-fixtures.ts';
 import { galleryFigure } from './gallery.ts';
-import { expectRenderedFigure } from './png-check.ts';
 
 describe('galleryFigure', () => {
   it('renders the false-positive velocity maps with P(fast), arcsec axes and a colour bar', async () => {

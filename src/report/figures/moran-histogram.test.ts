@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { expectRenderedFigure } from '../../../test/support/png-check.ts';
 import { fixtureRows } from '../../../test/support/report-fixtures.ts';
 import { type MoranRow, moranHistogramFigure } from './moran-histogram.ts';
-import { expectRenderedFigure } from './png-check.ts';
 
 describe('moranHistogramFigure', () => {
   it("renders fast and slow Moran's I histograms with their medians", async () => {

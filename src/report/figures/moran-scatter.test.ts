@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { expectRenderedFigure } from '../../../test/support/png-check.ts';
 import { fixtureMap } from '../../../test/support/report-fixtures.ts';
 import { moranScatterFigure } from './moran-scatter.ts';
-import { expectRenderedFigure } from './png-check.ts';
 
 describe('moranScatterFigure', () => {
   it("renders lag vs z per example galaxy, titled with Moran's I", async () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { expectRenderedFigure } from '../../../test/support/png-check.ts';
 import { fixtureMetrics } from '../../../test/support/report-fixtures.ts';
-import { expectRenderedFigure } from './png-check.ts';
 import { trainingCurvesFigure } from './training-curves.ts';
 
 describe('trainingCurvesFigure', () => {

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
+import { expectRenderedFigure } from '../../../test/support/png-check.ts';
 import { fixtureRows } from '../../../test/support/report-fixtures.ts';
-import { expectRenderedFigure } from './png-check.ts';
 import { thresholdCounts, unknownProbabilityFigure } from './unknown-probabilities.ts';
 
 describe('thresholdCounts', () => {

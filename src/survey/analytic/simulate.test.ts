@@ -1,8 +1,8 @@
 import { decode } from 'fast-png';
 import { describe, expect, it } from 'vitest';
+import { renderGallery } from '../../../test/support/mock-gallery.ts';
 import { mulberry32 } from '../../maps/random.ts';
 import { measureGalaxy } from '../measure.ts';
-import { renderGallery } from '../mock-gallery.ts';
 import { drawGalaxyParams, type GalaxyKind, type GalaxyParams } from './kinds.ts';
 import { simulateGalaxy } from './simulate.ts';
 

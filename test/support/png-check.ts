@@ -1,7 +1,7 @@
 /** Test support: decodes a figure's PNG and measures whether it carries a picture. */
 import { decode } from 'fast-png';
 import { expect } from 'vitest';
-import type { Figure } from '../render.ts';
+import type { Figure } from '../../src/report/render.ts';
 
 export interface PngStats {
   width: number;

@@ -1,9 +1,9 @@
 import { writeFile } from 'node:fs/promises';
 import { encode } from 'fast-png';
-import { deriveSeed, mulberry32 } from '../maps/random.ts';
-import { drawGalaxyParams, GALAXY_KINDS, type GalaxyKind } from './analytic/kinds.ts';
-import { simulateGalaxy } from './analytic/simulate.ts';
-import { measureGalaxy } from './measure.ts';
+import { deriveSeed, mulberry32 } from '../../src/maps/random.ts';
+import { drawGalaxyParams, GALAXY_KINDS, type GalaxyKind } from '../../src/survey/analytic/kinds.ts';
+import { simulateGalaxy } from '../../src/survey/analytic/simulate.ts';
+import { measureGalaxy } from '../../src/survey/measure.ts';
 
 /** Diverging colour for v/vmax in [−1, 1]: blue (approaching) – white – red (receding). */
 function diverging(t: number): [number, number, number] {

@@ -3,7 +3,7 @@
  * with Lambda bundling skipped (the synth test bundles for real), synthesized once per caller.
  */
 import { Template } from 'aws-cdk-lib/assertions';
-import { buildApp, cdkJsonContext, type GalspinApp } from './lib/app.ts';
+import { buildApp, cdkJsonContext, type GalspinApp } from '../../cdk/lib/app.ts';
 
 /** CloudFormation template JSON: untyped by nature. */
 // biome-ignore lint/suspicious/noExplicitAny: CloudFormation JSON has no static type.
