@@ -40,7 +40,10 @@ export type ServingEngineChoice = (typeof SERVING_ENGINES)[number];
 const backendChoice = z.enum(['auto', 'tensorflow-gpu', 'tensorflow', 'wasm', 'cpu']).default('auto');
 
 /** lambdas/preprocess.ts */
-export const PreprocessEnv = PipelineEnv.pick(CLASSIFY_SIDE);
+export const PreprocessEnv = PipelineEnv.pick(CLASSIFY_SIDE).extend({
+  /** What the preprocess stage records as the row's `preprocessor` (a galspin version or git sha). */
+  GALSPIN_VERSION: z.string().min(1).default('galspin'),
+});
 export type PreprocessEnv = z.infer<typeof PreprocessEnv>;
 
 /** lambdas/query.ts */
@@ -70,6 +73,21 @@ export const WorkerEnv = PipelineEnv.pick(CLASSIFY_SIDE).extend({
   GALSPIN_THRESHOLD_SLOW: z.coerce.number().min(0).max(1).optional(),
   /** File the worker touches after each poll; the container health check reads its age. */
   GALSPIN_HEARTBEAT_FILE: z.string().min(1).optional(),
+  /** How long the champion pointer is trusted before it is re-read, ms (a promotion shows within it). */
+  GALSPIN_CHAMPION_TTL_MS: intFromEnv(10_000, 0, 3_600_000),
+  /** Long-poll wait per receive, s; 20 is the SQS maximum. */
+  GALSPIN_WAIT_SECONDS: intFromEnv(20, 0, 20),
+  /**
+   * Visibility timeout of a received message, s (SQS allows up to 12 h); unset or empty: the
+   * classify default, TIMEOUTS.classifyVisibilitySeconds. Not 0: the next poll would take the
+   * batch in hand again.
+   */
+  GALSPIN_VISIBILITY_SECONDS: z.preprocess(
+    (v) => (v === '' ? undefined : v),
+    z.coerce.number().int().min(1).max(43_200).optional(),
+  ),
+  /** `1`: return once the queue is drained, nothing in flight (local runs and benchmarks; never ECS). */
+  GALSPIN_EXIT_WHEN_EMPTY: z.enum(['0', '1']).default('0'),
 });
 export type WorkerEnv = z.infer<typeof WorkerEnv>;
 
@@ -82,6 +100,8 @@ export const TrainEnv = PipelineEnv.pick(CLASSIFY_SIDE).extend({
   GALSPIN_BACKEND: backendChoice,
   /** libtensorflow's fused training kernels on tfjs-node (src/model/train/native-training.ts). */
   GALSPIN_NATIVE_KERNELS: z.enum(['on', 'off']).default('on'),
+  /** `0`: the small demo configuration (DEMO_TRAIN, a smoke run); `1`: the full training run. */
+  GALSPIN_TRAIN_FULL: z.enum(['0', '1']).default('1'),
 });
 export type TrainEnv = z.infer<typeof TrainEnv>;
 

@@ -4,6 +4,8 @@
  * (with its own DLQ). S3 notifications rather than an EventBridge rule: the preprocess shell reads
  * S3 event records, which is also what the local and emulator modes produce.
  */
+import { readFileSync } from 'node:fs';
+import * as path from 'node:path';
 import { Duration, type RemovalPolicy } from 'aws-cdk-lib';
 import type * as dynamodb from 'aws-cdk-lib/aws-dynamodb';
 import type * as lambda from 'aws-cdk-lib/aws-lambda';
@@ -21,6 +23,10 @@ import {
 } from '../../../src/config/index.ts';
 import { grantFromTable } from '../grants.ts';
 import { shellFunction } from '../lambda-defaults.ts';
+import { REPO_ROOT } from '../paths.ts';
+
+/** The release the preprocess Lambda stamps on each row it writes (`preprocessor`, GALSPIN_VERSION). */
+const RELEASE = `galspin@${JSON.parse(readFileSync(path.join(REPO_ROOT, 'package.json'), 'utf8')).version}`;
 
 export interface IngestProps {
   readonly environment: string;
@@ -109,6 +115,7 @@ export class Ingest extends Construct {
         GALSPIN_BUCKET: props.bucket.bucketName,
         GALSPIN_CLASSIFY_QUEUE_URL: this.classifyQueue.queueUrl,
         GALSPIN_TABLE: props.table.tableName,
+        GALSPIN_VERSION: RELEASE,
         POWERTOOLS_SERVICE_NAME: 'galspin-preprocess',
       },
     });
