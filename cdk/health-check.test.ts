@@ -8,9 +8,9 @@ import { mkdtempSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'no
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
+import { type Json, resourcesOf, synthGalspin } from '../test/support/cdk-synth.ts';
 import { DOCKERFILES, HEARTBEAT_CHECK, HEARTBEAT_FILE } from './lib/constructs/containers.ts';
 import { REPO_ROOT } from './lib/paths.ts';
-import { type Json, resourcesOf, synthGalspin } from './test-support.ts';
 
 /** The HEALTHCHECK instruction of a Dockerfile: its options (seconds) and CMD array. */
 function dockerHealthCheck(file: string): { options: Record<string, number>; command: string[] } {
@@ -64,11 +64,11 @@ describe('ECS container health checks match the images’ heartbeat HEALTHCHECK'
   it('gives the train task no check: its entry never touches the heartbeat', () => {
     expect(gpu.train.HealthCheck).toBeUndefined();
     expect(cpu.train.HealthCheck).toBeUndefined();
-    const trainEntry = readFileSync(join(REPO_ROOT, 'gpu-tasks/train.ts'), 'utf8');
-    expect(trainEntry).not.toMatch(/HEARTBEAT/);
-    expect(readFileSync(join(REPO_ROOT, 'gpu-tasks/infer-worker.ts'), 'utf8')).toMatch(
-      /GALSPIN_HEARTBEAT_FILE/,
-    );
+    // Each task is its entry plus the composition root that builds its dependencies.
+    const task = (entry: string, root: string) =>
+      readFileSync(join(REPO_ROOT, entry), 'utf8') + readFileSync(join(REPO_ROOT, root), 'utf8');
+    expect(task('gpu-tasks/train.ts', 'src/app/train-from-env.ts')).not.toMatch(/HEARTBEAT/);
+    expect(task('gpu-tasks/infer-worker.ts', 'src/app/worker-from-env.ts')).toMatch(/GALSPIN_HEARTBEAT_FILE/);
   });
 
   it('the check passes on a fresh heartbeat and fails on a stale (5 min) or missing one', () => {

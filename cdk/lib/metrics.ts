@@ -1,7 +1,8 @@
 /**
  * Pipeline metrics, derived by CloudWatch metric filters from the shells' structured JSON logs
- * (src/pipeline: Powertools in the Lambdas, `jsonLogger` in the tasks). No PutMetricData calls and
- * no monitoring endpoint in the VPC; the log messages below are the contract.
+ * (src/pipeline's events, written by Powertools' Logger in every shell: src/app/service-logger.ts).
+ * No PutMetricData calls and no monitoring endpoint in the VPC; the log messages below are the
+ * contract.
  */
 export const metricsNamespace = (environment: string): string => `Galspin/${environment}`;
 
