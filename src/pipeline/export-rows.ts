@@ -7,7 +7,13 @@
 
 import type { ResultRow, ResultStatus, SourceRow } from '../config/index.ts';
 import { PermanentInputError } from '../errors.ts';
-import { RESULT_COLUMNS, resultRecord, SOURCE_COLUMNS, sourceRecord } from '../formats/table/columns.ts';
+import {
+  galaxyRecords,
+  RESULT_COLUMNS,
+  resultRecord,
+  SOURCE_COLUMNS,
+  sourceRecord,
+} from '../formats/table/columns.ts';
 import type { CellValue, Column } from '../formats/table/table.ts';
 import { type BlobStore, PAGE_LIMIT, type Page, type ResultIndex } from '../ports/storage.ts';
 import { type IndexSelector, selectedModelVersion } from './index-selector.ts';
@@ -95,19 +101,7 @@ export async function openExport(
       const g = await deps.index.getGalaxy(spec.galaxyId);
       if (g.results.length === 0 && g.sources.length === 0)
         throw new ExportError(`galaxy ${spec.galaxyId}: not in the index`);
-      // One table: results first, then the uploads as status-only rows.
-      const rows = [
-        ...g.results.map(resultRecord),
-        ...g.sources.map((s) => ({
-          galaxy_id: spec.galaxyId,
-          status: s.status,
-          source_key: s.sourceKey,
-          run_id: s.runId,
-          reason: s.reason,
-          updated_at: s.updatedAt,
-          model_version: `(upload: ${s.product ?? 'unknown'})`,
-        })),
-      ].slice(0, opts.limit);
+      const rows = galaxyRecords(spec.galaxyId, g).slice(0, opts.limit);
       return stream(
         RESULT_COLUMNS,
         { galaxy: spec.galaxyId },

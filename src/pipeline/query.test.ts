@@ -59,7 +59,7 @@ describe('query service on the embedded index', () => {
       });
       expect(range.rows.map((r) => r.galaxyId).sort()).toEqual(['g0', 'g2', 'g4']);
       const csv = renderQuery(range, 'csv') as string;
-      expect(csv.split('\r\n')[0]).toMatch(/^galaxyId,modelVersion,status,class,probability/);
+      expect(csv.split('\r\n')[0]).toMatch(/^galaxy_id,model_version,status,class,p_fast,/);
       expect((renderQuery(range, 'ecsv') as string).startsWith('# %ECSV 1.0')).toBe(true);
       const fits = renderQuery(range, 'fits') as Uint8Array;
       expect(fits.length % 2880).toBe(0);

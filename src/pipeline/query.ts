@@ -5,10 +5,17 @@
  */
 import type { ResultRow, SourceRow } from '../config/index.ts';
 import { PermanentInputError } from '../errors.ts';
+import {
+  galaxyRecords,
+  RESULT_COLUMNS,
+  resultRecord,
+  SOURCE_COLUMNS,
+  sourceRecord,
+} from '../formats/table/columns.ts';
 import { toCsv, toTextTable } from '../formats/table/csv-write.ts';
 import { toEcsv } from '../formats/table/ecsv-write.ts';
 import { toFitsBintable } from '../formats/table/fits-write.ts';
-import type { Column, Table } from '../formats/table/table.ts';
+import type { Table } from '../formats/table/table.ts';
 import type { BlobStore, ResultIndex } from '../ports/storage.ts';
 import { type IndexSelector, type PageRequest, selectedModelVersion } from './index-selector.ts';
 
@@ -35,69 +42,6 @@ export class QueryError extends PermanentInputError {
   }
 }
 
-export const RESULT_COLUMNS: Column[] = [
-  { name: 'galaxyId', type: 'string', description: 'survey id (SAMI CATID)' },
-  { name: 'modelVersion', type: 'string' },
-  { name: 'status', type: 'string' },
-  { name: 'class', type: 'string', description: 'fast | slow | uncertain' },
-  { name: 'probability', type: 'float64', description: 'P(fast), calibrated' },
-  { name: 'uncertaintyStd', type: 'float64', description: 'MC-dropout std of P(fast)' },
-  { name: 'moransI', type: 'float64', description: "Global Moran's I of the velocity map" },
-  { name: 'lambdaRe', type: 'float64', description: 'lambda_R within Re (Emsellem+2007)' },
-  { name: 'ellipticity', type: 'float64' },
-  { name: 'survey', type: 'string' },
-  { name: 'runId', type: 'string' },
-  { name: 'sourceKey', type: 'string' },
-  { name: 'attributionPng', type: 'string' },
-  { name: 'reason', type: 'string' },
-  { name: 'updatedAt', type: 'string' },
-];
-
-export const SOURCE_COLUMNS: Column[] = [
-  { name: 'sourceKey', type: 'string' },
-  { name: 'galaxyId', type: 'string' },
-  { name: 'status', type: 'string' },
-  { name: 'product', type: 'string' },
-  { name: 'reason', type: 'string' },
-  { name: 'runId', type: 'string' },
-  { name: 'sizeBytes', type: 'int32', unit: 'byte' },
-  { name: 'updatedAt', type: 'string' },
-];
-
-export function resultRecord(r: ResultRow): Record<string, string | number | null | undefined> {
-  const c = r.status === 'CLASSIFIED' ? r : undefined;
-  return {
-    galaxyId: r.galaxyId,
-    modelVersion: r.modelVersion,
-    status: r.status,
-    class: c?.class,
-    probability: c?.probability,
-    uncertaintyStd: c?.uncertainty.std,
-    moransI: c?.moransI,
-    lambdaRe: c?.lambdaRe,
-    ellipticity: c?.ellipticity,
-    survey: r.survey,
-    runId: r.runId,
-    sourceKey: r.sourceKey,
-    attributionPng: c?.attributionKeys.png,
-    reason: r.status !== 'CLASSIFIED' ? r.reason : undefined,
-    updatedAt: r.updatedAt,
-  };
-}
-
-export function sourceRecord(s: SourceRow): Record<string, string | number | null | undefined> {
-  return {
-    sourceKey: s.sourceKey,
-    galaxyId: s.galaxyId,
-    status: s.status,
-    product: s.product,
-    reason: s.reason,
-    runId: s.runId,
-    sizeBytes: s.sizeBytes,
-    updatedAt: s.updatedAt,
-  };
-}
-
 /** Runs one query; `blobs` is needed only to resolve the champion when no model version is given. */
 export async function runQuery(
   deps: { index: ResultIndex; blobs: BlobStore },
@@ -108,20 +52,10 @@ export async function runQuery(
       const g = await deps.index.getGalaxy(spec.galaxyId);
       if (g.results.length === 0 && g.sources.length === 0)
         throw new QueryError(`galaxy ${spec.galaxyId}: not in the index`, { status: 404 });
-      // One table: results first, then the uploads as status-only rows.
-      const rows = [
-        ...g.results.map(resultRecord),
-        ...g.sources.map((s) => ({
-          galaxyId: spec.galaxyId,
-          status: s.status,
-          sourceKey: s.sourceKey,
-          runId: s.runId,
-          reason: s.reason,
-          updatedAt: s.updatedAt,
-          modelVersion: `(upload: ${s.product ?? 'unknown'})`,
-        })),
-      ];
-      return { table: { columns: RESULT_COLUMNS, rows }, rows: [...g.results, ...g.sources] };
+      return {
+        table: { columns: RESULT_COLUMNS, rows: galaxyRecords(spec.galaxyId, g) },
+        rows: [...g.results, ...g.sources],
+      };
     }
     case 'class': {
       const modelVersion = await selectedModelVersion(spec, deps.blobs);

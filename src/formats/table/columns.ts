@@ -130,3 +130,25 @@ export function sourceRecord(s: SourceRow): Record<string, CellValue> {
     updated_at: s.updatedAt,
   };
 }
+
+/**
+ * One galaxy as one table: its results first, then its uploads as status-only rows (the model
+ * column says which product the upload was), so a single catalogue holds the galaxy's whole story.
+ */
+export function galaxyRecords(
+  galaxyId: string,
+  g: { results: readonly ResultRow[]; sources: readonly SourceRow[] },
+): Record<string, CellValue>[] {
+  return [
+    ...g.results.map(resultRecord),
+    ...g.sources.map((s) => ({
+      galaxy_id: galaxyId,
+      status: s.status,
+      source_key: s.sourceKey,
+      run_id: s.runId,
+      reason: s.reason,
+      updated_at: s.updatedAt,
+      model_version: `(upload: ${s.product ?? 'unknown'})`,
+    })),
+  ];
+}

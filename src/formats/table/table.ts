@@ -20,7 +20,7 @@ export interface Column {
 }
 
 export interface Table {
-  columns: Column[];
+  columns: readonly Column[];
   rows: Record<string, CellValue>[];
   /** Table-level metadata (ECSV `meta`, FITS header keywords of the table HDU). */
   meta?: Record<string, string | number | boolean>;
