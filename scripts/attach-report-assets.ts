@@ -19,8 +19,8 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { initBackend } from '../src/model/backend.ts';
 import { artifactsToModel, modelInputKind, readModelDir } from '../src/model/store.ts';
-import { loadSurvey } from '../src/model/train/labelled-survey.ts';
 import { attachReportAssets } from '../src/model/train/build-report-assets.ts';
+import { loadSurvey } from '../src/model/train/labelled-survey.ts';
 import type { GeneratorFamily } from '../src/survey/family.ts';
 import { generateSurvey } from '../src/survey/generate.ts';
 
