@@ -93,6 +93,14 @@ function parses(line: string): boolean {
   }
 }
 
+/** `bucket/key` of a recorded path-style object write (PUT, or POST completing an upload). */
+function writtenObject(line: string): string[] {
+  const e = JSON.parse(line) as { method: string; url: string };
+  if (e.method !== 'PUT' && e.method !== 'POST') return [];
+  const path = decodeURIComponent(new URL(e.url).pathname).replace(/^\//, '');
+  return path.includes('/') && !path.startsWith('moto-api/') ? [path] : [];
+}
+
 function replayable(line: string): boolean {
   try {
     const e = JSON.parse(line) as { method: string; headers: Record<string, string> };
@@ -233,10 +241,14 @@ export class MotoServer {
       method: 'POST',
     });
     if (!r.ok) throw new Error(`moto replay failed: ${r.status} ${await r.text()}`);
-    // moto's replay ignores the status of each replayed request: check that every object came back,
-    // so an emulator that lost one fails here, naming it, and never as a pipeline bug later.
+    // moto's replay ignores the status of each replayed request: check that every object the
+    // recording wrote came back, so an emulator that lost one fails here, naming it, and never as a
+    // pipeline bug later (objects from before a clearRecording are not expected back).
+    const written = new Set(lines.flatMap(writtenObject));
     const after = await this.objects();
-    const lost = [...before].filter(([key, size]) => after.get(key) !== size).map(([key]) => key);
+    const lost = [...before]
+      .filter(([key, size]) => written.has(key) && after.get(key) !== size)
+      .map(([key]) => key);
     if (lost.length > 0)
       throw new Error(`moto replay lost ${lost.length} object(s): ${lost.slice(0, 5).join(', ')}`);
     const replayMs = Date.now() - started - startMs;
